@@ -1,0 +1,61 @@
+//===- WeightData.h - read and rewrite weight constants ---------*- C++ -*-===//
+//
+// Part of mlir-prune. Element access to `dense` and `dense_resource` weight
+// constants that works on the raw buffer: no per-element attributes, so a
+// 100M-parameter model stays fast.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_ANALYSIS_WEIGHTDATA_H
+#define PRUNE_ANALYSIS_WEIGHTDATA_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <vector>
+
+namespace mlir::prune {
+
+class WeightData {
+public:
+  /// Reads the data of `op`. Emits an error at `op` and fails when a
+  /// dense_resource blob is missing or has the wrong size, or when the
+  /// element type is not f16, bf16, f32, f64 or a signless integer.
+  static FailureOr<WeightData> get(arith::ConstantOp op);
+
+  int64_t size() const { return numElements; }
+  Type getElementType() const { return elementType; }
+  unsigned getElementBytes() const { return elementBytes; }
+  bool isSplat() const { return splat; }
+  /// The raw bytes (one element for a splat).
+  ArrayRef<char> getRaw() const { return raw; }
+
+  /// Element `i` converted to float.
+  float get(int64_t i) const;
+  /// All elements as float.
+  void toFloat(std::vector<float> &out) const;
+  /// Number of elements whose bits are not all zero (+0.0 and -0.0 count as
+  /// zero for floats).
+  int64_t countNonZeros() const;
+  /// True if element `i` is zero.
+  bool isZero(int64_t i) const;
+
+private:
+  ArrayRef<char> raw;
+  Type elementType;
+  unsigned elementBytes = 0;
+  int64_t numElements = 0;
+  bool splat = false;
+};
+
+/// Replaces the value of `op` with one where every element whose `keep` entry
+/// is 0 is zero. A `dense` value stays `dense`; a `dense_resource` value keeps
+/// its key and gets the new data (in place when its blob is mutable).
+void writeMasked(arith::ConstantOp op, const WeightData &data,
+                 ArrayRef<uint8_t> keep);
+
+} // namespace mlir::prune
+
+#endif // PRUNE_ANALYSIS_WEIGHTDATA_H

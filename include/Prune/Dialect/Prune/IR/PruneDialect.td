@@ -1,0 +1,46 @@
+//===- PruneDialect.td - prune dialect definition ----------*- tablegen -*-===//
+//
+// Part of mlir-prune. The `prune` dialect carries the contract between
+// importance analysis, pruning and lowering as attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_DIALECT_TD
+#define PRUNE_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def Prune_Dialect : Dialect {
+  let name = "prune";
+  let cppNamespace = "::mlir::prune";
+  let summary = "Attributes that describe importance, sparsity and targets";
+  let description = [{
+    The `prune` dialect has no operations. Its attributes are the contract
+    between the stages of mlir-prune (score -> mark -> prune -> repair ->
+    lower). Every stage reads and writes them, and a user or a front end may
+    write them by hand:
+
+    * `prune.importance = #prune.importance<...>` on a weight constant holds
+      importance scores (what to keep);
+    * `prune.sparsity = #prune.sparsity<...>` on a weight constant (dims in
+      the constant's coordinates) or on the op that consumes the weight (dims
+      in the consumed operand's coordinates) asks for, or records, a sparsity
+      pattern;
+    * `prune.target = #prune.target<...>` on a module names the hardware that
+      lowering aims at.
+
+    The dialect verifies these discardable attributes against the operation
+    that carries them (for example, the shape of the scores against the shape
+    of the weight).
+  }];
+  let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// Names of the discardable attributes this dialect verifies.
+    static constexpr ::llvm::StringLiteral kImportanceAttrName = "prune.importance";
+    static constexpr ::llvm::StringLiteral kSparsityAttrName = "prune.sparsity";
+    static constexpr ::llvm::StringLiteral kTargetAttrName = "prune.target";
+  }];
+}
+
+#endif // PRUNE_DIALECT_TD

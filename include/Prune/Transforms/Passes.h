@@ -1,0 +1,24 @@
+//===- Passes.h - mlir-prune passes -----------------------------*- C++ -*-===//
+//
+// Part of mlir-prune.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_TRANSFORMS_PASSES_H
+#define PRUNE_TRANSFORMS_PASSES_H
+
+#include "Prune/Dialect/Prune/IR/PruneDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::prune {
+
+#define GEN_PASS_DECL
+#include "Prune/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Prune/Transforms/Passes.h.inc"
+
+} // namespace mlir::prune
+
+#endif // PRUNE_TRANSFORMS_PASSES_H

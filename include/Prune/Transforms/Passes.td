@@ -1,0 +1,230 @@
+//===- Passes.td - mlir-prune passes -----------------------*- tablegen -*-===//
+//
+// Part of mlir-prune.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_TRANSFORMS_PASSES_TD
+#define PRUNE_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+// Options every weight-pruning pass shares.
+defvar PruneExcludeOption =
+  ListOption<"exclude", "exclude", "std::string",
+             "Weights to leave alone: glob patterns matched against the "
+             "weight's name (its dense_resource key or NameLoc) and its "
+             "printed location, e.g. 'exclude=*embed*,fc1'">;
+
+defvar PruneMetricOption =
+  Option<"metric", "metric", "std::string", /*default=*/"\"l1\"",
+         "Importance metric: 'l1' (|w|) or 'l2' (w^2), computed here; or "
+         "the name of a metric whose scores are attached as "
+         "#prune.importance (e.g. 'taylor', 'wanda', 'external'); "
+         "'attached' uses whatever scores are attached">;
+
+def PruneImportance : Pass<"prune-importance", "ModuleOp"> {
+  let summary = "Score weights and attach #prune.importance";
+  let description = [{
+    Finds every constant weight that feeds a contraction or convolution
+    (through transposes, reshapes, broadcasts and casts) and attaches
+    `prune.importance = #prune.importance<...>` to it. The data-free metrics
+    are `l1` (sum of |w|) and `l2` (sum of w^2 for one element, the L2 norm
+    for a group). The granularity decides what one score covers:
+    `weight` (every element), `channel` (every output channel / neuron),
+    `block` (every `block` tile of the (output x reduction) view),
+    `head` (`heads` equal slices of the output dim) or `layer`.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant dense<[[1.0, -2.0], [0.5, 0.0]]> : tensor<2x2xf32>
+    %0 = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) ...
+    ```
+
+    After `--prune-importance="metric=l1 granularity=weight"`:
+
+    ```mlir
+    %w = arith.constant {prune.importance = #prune.importance<metric = l1,
+           granularity = weight,
+           scores = dense<[[1.0, 2.0], [0.5, 0.0]]> : tensor<2x2xf32>>}
+         dense<[[1.0, -2.0], [0.5, 0.0]]> : tensor<2x2xf32>
+    ```
+
+    Scores of weights with more than `resource-threshold` elements are
+    stored as `dense_resource` blobs rather than inline.
+  }];
+  let options = [
+    Option<"metric", "metric", "std::string", /*default=*/"\"l1\"",
+           "Data-free metric: 'l1' or 'l2'">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"weight\"",
+           "What one score covers: weight, channel, block, head or layer">,
+    ListOption<"block", "block", "int64_t",
+               "Block shape R,C for granularity=block (default 4,4)">,
+    Option<"heads", "heads", "int64_t", /*default=*/"0",
+           "Number of heads for granularity=head">,
+    Option<"resourceThreshold", "resource-threshold", "int64_t",
+           /*default=*/"4096",
+           "Store scores with more elements than this as dense_resource">,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneUnstructured : Pass<"prune-unstructured", "ModuleOp"> {
+  let summary = "Zero the least important individual weights";
+  let description = [{
+    Zeroes the `ratio` fraction of weight elements with the lowest
+    importance. With `scope=layer` every weight loses round(ratio * numel)
+    elements, as `torch.nn.utils.prune.l1_unstructured` does; with
+    `scope=global` all weights are ranked together and round(ratio * total)
+    elements are removed wherever they are, as
+    `torch.nn.utils.prune.global_unstructured` does. `round` is
+    round-half-to-even, like Python's. Ties are broken by position: among
+    equal scores the element with the lower row-major index is kept.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant dense<[[1.0, -2.0], [0.5, 3.0]]> : tensor<2x2xf32>
+    %0 = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) ...
+    ```
+
+    After `--prune-unstructured="ratio=0.5"`:
+
+    ```mlir
+    %w = arith.constant dense<[[0.0, -2.0], [0.0, 3.0]]> : tensor<2x2xf32>
+    %0 = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = unstructured, ratio = 0.5, operand = 1>}
+           ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) ...
+    ```
+  }];
+  let options = [
+    Option<"ratio", "ratio", "double", /*default=*/"0.5",
+           "Fraction of weights to zero, in [0, 1)">,
+    Option<"scope", "scope", "std::string", /*default=*/"\"layer\"",
+           "'layer': each weight loses `ratio`; 'global': rank all weights "
+           "together">,
+    PruneMetricOption,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneNM : Pass<"prune-nm", "ModuleOp"> {
+  let summary = "N:M semi-structured pruning along the reduction dim";
+  let description = [{
+    In every group of `m` consecutive elements along a weight's reduction
+    dim (the input-channel dim for convolutions, as NVIDIA's ASP and
+    TensorRT do) keeps the `n` with the highest importance and zeroes the
+    rest. Ties keep the lower index. A weight whose reduction dim does not
+    divide by `m`, or that has no single reduction dim, stays dense with a
+    remark.
+
+    Before (a PyTorch Linear: weight [out, in] transposed into the matmul):
+
+    ```mlir
+    %w = arith.constant dense<[[1.0, -4.0, 2.0, 0.5]]> : tensor<1x4xf32>
+    %t = linalg.transpose ins(%w : tensor<1x4xf32>) outs(%e : tensor<4x1xf32>) permutation = [1, 0]
+    %0 = linalg.matmul ins(%x, %t : tensor<8x4xf32>, tensor<4x1xf32>) ...
+    ```
+
+    After `--prune-nm="n=2 m=4"`:
+
+    ```mlir
+    %w = arith.constant dense<[[0.0, -4.0, 2.0, 0.0]]> : tensor<1x4xf32>
+    ...
+    %0 = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>} ...
+    ```
+  }];
+  let options = [
+    Option<"n", "n", "int64_t", /*default=*/"2", "Elements kept per group">,
+    Option<"m", "m", "int64_t", /*default=*/"4", "Group size">,
+    PruneMetricOption,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneBlocks : Pass<"prune-blocks", "ModuleOp"> {
+  let summary = "Zero whole blocks of the (output x reduction) view";
+  let description = [{
+    Views every weight as a matrix whose rows are the consumer's output dim
+    and whose columns are its reduction dim (convolution weights: one such
+    matrix per kernel position), tiles it into `block` = R x C blocks,
+    scores each block (`l2`: Frobenius norm, `l1`: sum of |w|, or attached
+    block-granularity scores) and zeroes the `ratio` fraction of blocks with
+    the lowest scores in each weight. A weight whose view does not tile
+    evenly stays dense with a remark.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant dense<[[1.0, 1.0, 0.1, 0.1], [1.0, 1.0, 0.1, 0.1]]> : tensor<2x4xf32>
+    ```
+
+    After `--prune-blocks="block=2,2 ratio=0.5"` (rows = output dim 0):
+
+    ```mlir
+    %w = arith.constant dense<[[1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 0.0, 0.0]]> : tensor<2x4xf32>
+    ```
+  }];
+  let options = [
+    ListOption<"block", "block", "int64_t",
+               "Block shape R,C (rows along the output dim, columns along "
+               "the reduction dim); default 4,4">,
+    Option<"ratio", "ratio", "double", /*default=*/"0.5",
+           "Fraction of blocks to zero, in [0, 1)">,
+    Option<"metric", "metric", "std::string", /*default=*/"\"l2\"",
+           "Block score: 'l2' (Frobenius norm), 'l1', or an attached "
+           "block-granularity metric">,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneApply : Pass<"prune-apply", "ModuleOp"> {
+  let summary = "Carry out hand-written #prune.sparsity attributes";
+  let description = [{
+    Carries out `prune.sparsity` attributes that a user or a front end wrote
+    on weight constants (dims in the constant's coordinates) or on the ops
+    that consume them (dims in the operand's coordinates; `operand` names
+    the weight operand when there are several). Scores come from an
+    attached `#prune.importance` when there is one, otherwise from the
+    weight's magnitude. The attribute is then replaced by the achieved
+    pattern. A `prune.sparsity` on an op that consumes no weight is an
+    error, and nothing is rewritten.
+
+    Before:
+
+    ```mlir
+    %0 = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4>}
+           ins(%x, %w : tensor<8x16xf32>, tensor<16x4xf32>) ...
+    ```
+
+    After `--prune-apply`, `%w` holds at most two non-zeros in every four
+    consecutive elements along its reduction dim, and the attribute records
+    `dim = 0` and the achieved ratio.
+  }];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneReport : Pass<"prune-report", "ModuleOp"> {
+  let summary = "Report parameters, non-zeros, bytes and FLOPs per weight";
+  let description = [{
+    For every discovered weight and in total: parameters, non-zeros, bytes
+    stored dense and compressed in the recorded pattern (CSR for
+    unstructured, values + index metadata for N:M, BSR for blocks), and the
+    FLOPs of its consumers before and after pruning (a zero weight saves its
+    multiply-add). Writes JSON to `output` and a readable table to stderr.
+    The IR is not changed.
+  }];
+  let options = [
+    Option<"output", "output", "std::string", /*default=*/"\"\"",
+           "Write the report as JSON to this file ('-' for stdout)">,
+    Option<"quiet", "quiet", "bool", /*default=*/"false",
+           "Do not print the table to stderr">,
+  ];
+}
+
+#endif // PRUNE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,56 @@
+# -*- Python -*-
+# lit configuration for mlir-prune.
+
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "PRUNE"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".py"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "Inputs", "lib"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.prune_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%shlibext", ".so"))
+config.substitutions.append(
+    ("%prune_plugin", os.path.join(config.prune_obj_root, "lib", "libPrunePlugin.so"))
+)
+config.substitutions.append(("%prune_src", config.prune_src_root))
+config.substitutions.append(
+    ("%mlir_c_runner_utils", os.path.join(config.mlir_lib_dir, "libmlir_c_runner_utils.so"))
+)
+config.substitutions.append(
+    ("%mlir_runner_utils", os.path.join(config.mlir_lib_dir, "libmlir_runner_utils.so"))
+)
+
+# Test helpers (reference implementations, JIT comparison) run on Debian's
+# Python, which is where python3-numpy / python3-torch are installed.
+python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else "python3"
+config.substitutions.append(("%python", python))
+config.substitutions.append(("%testlib", os.path.join(config.prune_src_root, "test", "lib")))
+
+def _has_module(name):
+    import subprocess
+    return subprocess.call([python, "-c", "import " + name],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
+
+if _has_module("numpy"):
+    config.available_features.add("numpy")
+if _has_module("torch"):
+    config.available_features.add("torch")
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [os.path.join(config.prune_obj_root, "bin"), config.llvm_tools_dir]
+tools = [
+    "prune-opt",
+    ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
+    ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
+]
+llvm_config.add_tool_substitutions(tools, tool_dirs)

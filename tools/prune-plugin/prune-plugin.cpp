@@ -1,0 +1,33 @@
+//===- prune-plugin.cpp - mlir-opt plugin entry points --------------------===//
+//
+// Part of mlir-prune. Load with
+//   mlir-opt --load-dialect-plugin=libPrunePlugin.so   (dialect and passes)
+//   mlir-opt --load-pass-plugin=libPrunePlugin.so      (passes only)
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prune/Dialect/Prune/IR/PruneDialect.h"
+#include "Prune/Transforms/Passes.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Compiler.h"
+
+using namespace mlir;
+
+extern "C" LLVM_ATTRIBUTE_WEAK DialectPluginLibraryInfo
+mlirGetDialectPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "Prune", LLVM_VERSION_STRING,
+          [](DialectRegistry *registry) {
+            registry->insert<prune::PruneDialect>();
+            prune::registerPrunePasses();
+          }};
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "PrunePasses", LLVM_VERSION_STRING, []() {
+            prune::registerPrunePasses();
+          }};
+}
