@@ -61,15 +61,18 @@ FailureOr<FloatAttr> mlir::prune::parseRatio(AsmParser &parser) {
 
 void mlir::prune::printRatio(AsmPrinter &printer, FloatAttr attr) {
   double value = attr.getValueAsDouble();
-  // Shortest of %g and %.17g that reads back exactly.
+  // The shortest %g form that reads back exactly.
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%g", value);
-  if (std::strtod(buf, nullptr) != value)
-    std::snprintf(buf, sizeof(buf), "%.17g", value);
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision, value);
+    if (std::strtod(buf, nullptr) == value)
+      break;
+  }
   std::string text(buf);
-  // Keep it a float literal so that the parser reads it as such.
-  if (text.find_first_of(".eEn") == std::string::npos)
-    text += ".0";
+  // Keep it a float literal that MLIR's lexer accepts: it needs a '.' before
+  // any exponent ("1e-07" lexes as an integer).
+  if (std::isfinite(value) && text.find('.') == std::string::npos)
+    text.insert(std::min(text.find_first_of("eE"), text.size()), ".0");
   printer << text;
 }
 
