@@ -1,0 +1,15 @@
+# examples/transformer.mlir, prune-unstructured{ratio=0.45 scope=global}: the pruned constants must equal the numpy reference masks exactly (weights the reference skips must stay dense and unattributed), and the JIT-run pruned model must match a numpy forward of the masked weights.
+#
+# RUN: %python %s --prune-opt prune-opt --mlir-opt mlir-opt --mlir-runner mlir-runner \
+# RUN:   --shared-libs %mlir_c_runner_utils,%mlir_runner_utils | FileCheck %s
+# REQUIRES: numpy
+# CHECK: OK
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import prunetest
+
+prunetest.main_guard(lambda: prunetest.run_model_case(
+    "transformer", "prune-unstructured", {"ratio": "0.45", "scope": "global"}, sys.argv[1:]))

@@ -1,0 +1,507 @@
+"""Shared helpers for mlir-prune's integration and parity tests.
+
+Everything here is an independent reference: it reads weights straight from
+the `dense_resource` hex in the MLIR text, computes the masks the pruning
+passes are documented to produce with its own numpy code, and runs the
+bundled example models forward in numpy (float64). Nothing is taken from
+prune-opt except the output that is being checked.
+
+Tool paths come from the lit RUN line (see `parse_args`), never from PATH.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+SRC_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXAMPLES = os.path.join(SRC_ROOT, "examples")
+
+
+class CheckFailure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise CheckFailure(msg)
+
+
+# ---------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------
+
+class Tools:
+    def __init__(self, prune_opt, mlir_opt=None, mlir_runner=None, shared_libs=None):
+        self.prune_opt = prune_opt
+        self.mlir_opt = mlir_opt
+        self.mlir_runner = mlir_runner
+        self.shared_libs = shared_libs
+
+    @staticmethod
+    def _run(cmd, stdin_text=None):
+        proc = subprocess.run(cmd, input=stdin_text, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise CheckFailure("command failed (%d): %s\n%s"
+                               % (proc.returncode, " ".join(cmd), proc.stderr[-4000:]))
+        return proc.stdout, proc.stderr
+
+    def prune(self, text, pipeline):
+        """Runs prune-opt with `pipeline` (a list of pass flags) on `text`."""
+        out, _ = self._run([self.prune_opt] + list(pipeline) + ["-"], text)
+        return out
+
+    def jit(self, text):
+        """Lowers `text` (with a @main) with mlir-opt --sparsifier and runs it."""
+        # The pruned IR carries prune.* attributes that upstream mlir-opt does
+        # not know; they are discardable, so let it parse them opaquely.
+        lowered, _ = self._run([self.mlir_opt, "--allow-unregistered-dialect",
+                                "--sparsifier", "-"], text)
+        with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
+            f.write(lowered)
+            path = f.name
+        try:
+            out, _ = self._run([self.mlir_runner, "-e", "main",
+                                "-entry-point-result=void",
+                                "-shared-libs=" + self.shared_libs, path])
+        finally:
+            os.unlink(path)
+        return out
+
+
+def parse_args(argv=None, need_jit=True):
+    p = argparse.ArgumentParser()
+    p.add_argument("--prune-opt", required=True)
+    p.add_argument("--mlir-opt", required=need_jit)
+    p.add_argument("--mlir-runner", required=need_jit)
+    p.add_argument("--shared-libs", required=need_jit,
+                   help="comma-separated runtime libraries for mlir-runner")
+    args = p.parse_args(argv)
+    libs = args.shared_libs
+    if libs and args.mlir_runner:
+        libs = ",".join(_resolve_lib(lib, args.mlir_runner) for lib in libs.split(","))
+    return Tools(args.prune_opt, args.mlir_opt, args.mlir_runner, libs)
+
+
+def _resolve_lib(lib, runner):
+    """`lib` as given when it exists; otherwise the same file next to
+    mlir-runner's LLVM (<prefix>/bin/mlir-runner -> <prefix>/lib/<lib>).
+    The fallback covers a lit configuration whose %mlir_c_runner_utils
+    lost its directory (config.mlir_lib_dir empty)."""
+    if os.path.isabs(lib) and os.path.exists(lib):
+        return lib
+    alt = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(runner))),
+                       "lib", os.path.basename(lib))
+    check(os.path.exists(alt), "runtime library %s not found (nor %s)" % (lib, alt))
+    return alt
+
+
+# ---------------------------------------------------------------------------
+# MLIR text: dense_resource blobs, constants, attributes, printMemrefF32
+# ---------------------------------------------------------------------------
+
+_BLOB_RE = re.compile(r'^\s*([A-Za-z0-9_.\-$]+)\s*:\s*"0x([0-9A-Fa-f]*)"', re.M)
+_RES_CONST_RE = re.compile(
+    r"arith\.constant\s*(\{[^}]*\})?\s*dense_resource<([^>]+)>\s*:\s*tensor<([0-9x]+)xf32>")
+
+
+def parse_blobs(text):
+    """Raw bytes of every builtin dialect resource: key -> (alignment, bytes)."""
+    start = text.find("{-#")
+    check(start >= 0, "no dialect_resources section")
+    blobs = {}
+    for key, hexdata in _BLOB_RE.findall(text[start:]):
+        raw = bytes.fromhex(hexdata)
+        check(len(raw) >= 4, "resource %s has no alignment header" % key)
+        align = int.from_bytes(raw[:4], "little")
+        blobs[key] = (align, raw[4:])
+    return blobs
+
+
+def resource_constants(text):
+    """key -> (shape, attribute dict text or '') for every dense_resource constant."""
+    consts = {}
+    for attrs, key, shape in _RES_CONST_RE.findall(text):
+        consts[key] = (tuple(int(d) for d in shape.split("x")), attrs or "")
+    return consts
+
+
+def read_weights(text):
+    """key -> float32 array (shaped) for every f32 dense_resource constant."""
+    blobs = parse_blobs(text)
+    out = {}
+    for key, (shape, _) in resource_constants(text).items():
+        check(key in blobs, "resource %s has no blob" % key)
+        _, raw = blobs[key]
+        arr = np.frombuffer(raw, dtype="<f4")
+        check(arr.size == int(np.prod(shape)),
+              "resource %s holds %d floats, expected %s" % (key, arr.size, shape))
+        out[key] = arr.reshape(shape).copy()
+    return out
+
+
+def hex_blob(array):
+    data = np.ascontiguousarray(array, dtype="<f4").tobytes()
+    return "0x04000000" + data.hex().upper()
+
+
+def tensor_type(shape):
+    return "tensor<" + "x".join(str(d) for d in shape) + "xf32>"
+
+
+def add_main(text, input_array, out_shape):
+    """Appends a @main to the module in `text` that calls @forward on
+    `input_array` (embedded as a hex dense literal) and prints the result
+    with printMemrefF32."""
+    in_t = tensor_type(input_array.shape)
+    out_t = tensor_type(out_shape)
+    memref_t = "memref<" + "x".join(str(d) for d in out_shape) + "xf32>"
+    data = np.ascontiguousarray(input_array, dtype="<f4").tobytes().hex().upper()
+    wrapper = """
+  func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}
+  func.func @main() {
+    %%x = arith.constant dense<"0x%s"> : %s
+    %%y = call @forward(%%x) : (%s) -> %s
+    %%b = bufferization.to_buffer %%y : %s to %s
+    %%u = memref.cast %%b : %s to memref<*xf32>
+    call @printMemrefF32(%%u) : (memref<*xf32>) -> ()
+    return
+  }
+""" % (data, in_t, in_t, out_t, out_t, memref_t, memref_t)
+    res = text.find("{-#")
+    body = text if res < 0 else text[:res]
+    close = body.rstrip().rfind("}")
+    check(close >= 0, "no module to extend")
+    return body[:close] + wrapper + body[close:] + ("" if res < 0 else text[res:])
+
+
+_FLOAT_RE = re.compile(r"[-+]?(?:nan|inf|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
+
+
+def parse_memref_print(output, shape):
+    """The data of the first printMemrefF32 in `output`, shaped."""
+    at = output.find("data =")
+    check(at >= 0, "no printMemrefF32 output in:\n" + output[:2000])
+    vals = [float(v) for v in _FLOAT_RE.findall(output[at + len("data ="):])]
+    n = int(np.prod(shape))
+    check(len(vals) >= n, "printMemrefF32 printed %d values, expected %d" % (len(vals), n))
+    return np.array(vals[:n], dtype=np.float64).reshape(shape)
+
+
+# ---------------------------------------------------------------------------
+# Reference masks (True = kept)
+# ---------------------------------------------------------------------------
+
+def round_half_even(x):
+    return int(round(x))  # Python's round() is round-half-to-even.
+
+
+def prune_lowest(scores, k):
+    """Keep-mask over flat `scores` with the k lowest removed; among equal
+    scores the element with the lower index is kept."""
+    scores = np.asarray(scores).ravel()
+    keep = np.ones(scores.size, dtype=bool)
+    if k <= 0:
+        return keep
+    idx = np.arange(scores.size)
+    # Least important first: lowest score, then highest index.
+    order = np.lexsort((-idx, scores))
+    keep[order[:k]] = False
+    return keep
+
+
+def l1_scores(w):
+    return np.abs(np.asarray(w, dtype=np.float32))
+
+
+def unstructured_mask(w, ratio):
+    k = round_half_even(ratio * w.size)
+    return prune_lowest(l1_scores(w), k).reshape(w.shape)
+
+
+def global_unstructured_masks(weights, ratio):
+    """weights: list of arrays in discovery order -> list of masks."""
+    scores = np.concatenate([l1_scores(w).ravel() for w in weights])
+    keep = prune_lowest(scores, round_half_even(ratio * scores.size))
+    out, at = [], 0
+    for w in weights:
+        out.append(keep[at:at + w.size].reshape(w.shape))
+        at += w.size
+    return out
+
+
+def nm_mask(w, dim, n, m):
+    """Keeps the n largest |w| in every m consecutive elements along `dim`
+    (lower index wins ties); None when the dim does not divide by m."""
+    if w.shape[dim] % m:
+        return None
+    s = np.moveaxis(l1_scores(w), dim, -1)
+    g = s.reshape(s.shape[:-1] + (s.shape[-1] // m, m))
+    # Stable sort of -score: most important first, ties by position.
+    order = np.argsort(-g, axis=-1, kind="stable")
+    keep = np.zeros(g.shape, dtype=bool)
+    np.put_along_axis(keep, order[..., :n], True, axis=-1)
+    return np.moveaxis(keep.reshape(s.shape), -1, dim)
+
+
+def block_mask(w, row_dim, col_dim, br, bc, ratio):
+    """Block pruning of the (row_dim x col_dim) view, one matrix per index of
+    the other dims; blocks scored by Frobenius norm; None if it does not tile."""
+    rows, cols = w.shape[row_dim], w.shape[col_dim]
+    if rows % br or cols % bc:
+        return None
+    others = [d for d in range(w.ndim) if d not in (row_dim, col_dim)]
+    v = np.transpose(w.astype(np.float64), others + [row_dim, col_dim])
+    lead = v.shape[:-2]
+    v = v.reshape((-1, rows // br, br, cols // bc, bc))
+    norms = np.sqrt((v * v).sum(axis=(2, 4))).astype(np.float32)  # [S, RB, CB]
+    keep_blocks = prune_lowest(norms.ravel(), round_half_even(ratio * norms.size))
+    keep_blocks = keep_blocks.reshape(norms.shape)
+    keep = np.broadcast_to(keep_blocks[:, :, None, :, None], v.shape)
+    keep = keep.reshape(lead + (rows, cols))
+    inv = np.argsort(others + [row_dim, col_dim])
+    return np.transpose(keep, inv)
+
+
+# ---------------------------------------------------------------------------
+# The bundled models, forward in numpy (float64)
+# ---------------------------------------------------------------------------
+
+class Params:
+    """Hands out the parameters of a model in the order the generator
+    created them, naming them the way torch-mlir names dense_resources
+    (torch_tensor_<shape>_torch.float32, then _1, _2, ... for repeats).
+    Records the contraction weights (in program order) in `weights`."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+        self.counts = {}
+        self.weights = []  # keys of Linear / conv weights, program order
+
+    def take(self, *shape, weight=False):
+        base = "torch_tensor_" + "_".join(str(d) for d in shape) + "_torch.float32"
+        c = self.counts.get(base, 0)
+        self.counts[base] = c + 1
+        key = base if c == 0 else "%s_%d" % (base, c)
+        check(key in self.arrays, "model has no parameter %s" % key)
+        a = self.arrays[key]
+        check(a.shape == tuple(shape), "%s has shape %s" % (key, a.shape))
+        if weight:
+            self.weights.append(key)
+        return a.astype(np.float64)
+
+    def linear(self, x, out_f):
+        w = self.take(out_f, x.shape[-1], weight=True)
+        b = self.take(out_f)
+        return x @ w.T + b
+
+
+def relu(x):
+    return np.maximum(x, 0.0)
+
+
+def conv2d_nchw(x, w, pad):
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    kh, kw = w.shape[2:]
+    win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    return np.einsum("nchwij,fcij->nfhw", win, w)
+
+
+def batchnorm(p, x):
+    c = x.shape[1]
+    mean, invstd, gamma, beta = (p.take(c) for _ in range(4))
+    bc = lambda v: v[None, :, None, None]
+    return (x - bc(mean)) * bc(invstd) * bc(gamma) + bc(beta)
+
+
+def layernorm(p, x, eps=1e-5):
+    d = x.shape[-1]
+    gamma, beta = p.take(d), p.take(d)
+    mean = x.mean(axis=-1, keepdims=True)
+    cen = x - mean
+    var = (cen * cen).mean(axis=-1, keepdims=True)
+    return cen / np.sqrt(var + eps) * gamma + beta
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x ** 3)))
+
+
+def mlp_forward(p, x, sizes=(64, 256, 256, 10)):
+    for i, out_f in enumerate(sizes[1:]):
+        x = p.linear(x, out_f)
+        if i + 2 < len(sizes):
+            x = relu(x)
+    return x
+
+
+def cnn_forward(p, x, width=16, classes=10, blocks=2):
+    def conv_bn(x):
+        w = p.take(width, x.shape[1], 3, 3, weight=True)
+        return batchnorm(p, conv2d_nchw(x, w, 1))
+
+    x = relu(conv_bn(x))
+    for _ in range(blocks):
+        y = relu(conv_bn(x))
+        x = relu(conv_bn(y) + x)
+    x = x.mean(axis=(2, 3))
+    return p.linear(x, classes)
+
+
+def transformer_forward(p, x, heads=4, ffn=64):
+    s, d = x.shape
+    hd = d // heads
+    q, k, v = p.linear(x, d), p.linear(x, d), p.linear(x, d)
+    split = lambda t: t.reshape(s, heads, hd).transpose(1, 0, 2)  # [H, S, D]
+    scores = split(q) @ split(k).transpose(0, 2, 1) / np.sqrt(hd)
+    ctx = (softmax(scores) @ split(v)).transpose(1, 0, 2).reshape(s, d)
+    h = layernorm(p, x + p.linear(ctx, d))
+    f = p.linear(gelu_tanh(p.linear(h, ffn)), d)
+    return layernorm(p, h + f)
+
+
+MODELS = {
+    # name: (forward, input shape, output shape)
+    "mlp": (mlp_forward, (4, 64), (4, 10)),
+    "cnn": (cnn_forward, (1, 3, 16, 16), (1, 10)),
+    "transformer": (transformer_forward, (8, 32), (8, 32)),
+}
+
+# For every Linear [out, in] and conv [F, C, KH, KW] weight the output dim is
+# 0 and the reduction (input-feature / input-channel) dim is 1.
+OUTPUT_DIM, REDUCTION_DIM = 0, 1
+
+
+def model_input(name, seed=7):
+    shape = MODELS[name][1]
+    return np.random.default_rng(seed).uniform(-1.0, 1.0, shape).astype(np.float32)
+
+
+def forward(name, arrays, x):
+    """Runs model `name` in float64 on the f32 `arrays`; returns
+    (output, weight keys in program order)."""
+    p = Params(arrays)
+    y = MODELS[name][0](p, np.asarray(x, dtype=np.float64))
+    check(len(p.counts) and sum(p.counts.values()) == len(arrays),
+          "the reference used %d of the model's %d parameters"
+          % (sum(p.counts.values()), len(arrays)))
+    return y, p.weights
+
+
+def load_example(name):
+    with open(os.path.join(EXAMPLES, name + ".mlir")) as f:
+        return f.read()
+
+
+# ---------------------------------------------------------------------------
+# The end-to-end check
+# ---------------------------------------------------------------------------
+
+def reference_masks(pass_name, opts, weights):
+    """weights: [(key, array)] in discovery order -> {key: mask or None}."""
+    if pass_name == "prune-unstructured":
+        ratio = float(opts["ratio"])
+        if opts.get("scope", "layer") == "global":
+            masks = global_unstructured_masks([w for _, w in weights], ratio)
+            return {k: m for (k, _), m in zip(weights, masks)}
+        return {k: unstructured_mask(w, ratio) for k, w in weights}
+    if pass_name == "prune-nm":
+        n, m = int(opts["n"]), int(opts["m"])
+        return {k: nm_mask(w, REDUCTION_DIM, n, m) for k, w in weights}
+    if pass_name == "prune-blocks":
+        br, bc = (int(v) for v in opts["block"].split(","))
+        ratio = float(opts["ratio"])
+        return {k: block_mask(w, OUTPUT_DIM, REDUCTION_DIM, br, bc, ratio)
+                for k, w in weights}
+    raise ValueError(pass_name)
+
+
+def pass_flag(pass_name, opts):
+    return "--%s=%s" % (pass_name, " ".join("%s=%s" % kv for kv in opts.items()))
+
+
+def check_pruned_constants(orig, pruned_text, masks):
+    """The pruned module's constants must be exactly orig * mask for pruned
+    weights and untouched elsewhere; pruned weights (only they) carry
+    prune.sparsity. Returns the masked float32 arrays."""
+    pruned = read_weights(pruned_text)
+    consts = resource_constants(pruned_text)
+    check(set(pruned) == set(orig),
+          "resource keys changed: %s" % sorted(set(pruned) ^ set(orig)))
+    expected = {}
+    for key, w in orig.items():
+        mask = masks.get(key)
+        exp = w if mask is None else np.where(mask, w, np.float32(0.0)).astype(np.float32)
+        expected[key] = exp
+        got = pruned[key]
+        if not np.array_equal(got, exp):
+            bad = np.argwhere(got != exp)
+            raise CheckFailure(
+                "weight %s differs from the reference at %d elements, first %s: "
+                "got %r, expected %r (original %r)"
+                % (key, len(bad), tuple(bad[0]), got[tuple(bad[0])],
+                   exp[tuple(bad[0])], w[tuple(bad[0])]))
+        has_attr = "prune.sparsity" in consts[key][1]
+        check(has_attr == (mask is not None),
+              "weight %s: prune.sparsity %s, but the reference %s it"
+              % (key, "present" if has_attr else "absent",
+                 "prunes" if mask is not None else "leaves dense (skips)"))
+    return expected
+
+
+def run_model_case(model, pass_name, opts, argv=None, rtol=1e-4):
+    """Prunes example `model` with `pass_name{opts}`, checks the pruned
+    constants against the numpy reference masks, JIT-runs the pruned model
+    and compares its output with the numpy forward of the masked weights."""
+    tools = parse_args(argv)
+    text = load_example(model)
+    orig = read_weights(text)
+    x = model_input(model)
+    dense_out, weight_keys = forward(model, orig, x)
+    check(weight_keys, "the reference found no weights")
+    masks = reference_masks(pass_name, opts, [(k, orig[k]) for k in weight_keys])
+    check(any(m is not None for m in masks.values()), "reference prunes nothing")
+
+    pruned_text = tools.prune(text, [pass_flag(pass_name, opts)])
+    expected = check_pruned_constants(orig, pruned_text, masks)
+
+    ref, _ = forward(model, expected, x)
+    out_shape = MODELS[model][2]
+    got = tools.jit(add_main(pruned_text, x, out_shape))
+    jit_out = parse_memref_print(got, out_shape)
+    scale = float(np.abs(ref).max())
+    atol = rtol * max(scale, 1e-30)
+    err = np.abs(jit_out - ref)
+    check(np.all(err <= atol + rtol * np.abs(ref)),
+          "JIT output differs from the numpy reference: max abs err %.3g "
+          "(tolerance %.3g + %.3g*|ref|)\nref[0]=%s\njit[0]=%s"
+          % (err.max(), atol, rtol, ref.ravel()[:8], jit_out.ravel()[:8]))
+    # Pruning must have changed the model, or the check above proves little.
+    dense_diff = np.abs(dense_out - ref).max()
+    check(dense_diff > 100 * (atol + rtol * scale),
+          "pruning barely changed the output (max diff %.3g)" % dense_diff)
+    kept = sum(int(m.sum()) for m in masks.values() if m is not None)
+    total = sum(m.size for m in masks.values() if m is not None)
+    skipped = [k for k, m in masks.items() if m is None]
+    print("%s %s: %d weights (%d left dense: %s), kept %d/%d, "
+          "JIT max abs err %.3g, dense-vs-pruned diff %.3g; OK"
+          % (model, pass_flag(pass_name, opts), len(masks), len(skipped),
+             ", ".join(skipped) or "-", kept, total, err.max(), dense_diff))
+
+
+def main_guard(fn):
+    """Runs fn(); turns CheckFailure into a message and exit status 1."""
+    try:
+        fn()
+    except CheckFailure as e:
+        print("FAIL: %s" % e, file=sys.stderr)
+        sys.exit(1)
