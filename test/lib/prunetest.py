@@ -505,3 +505,81 @@ def main_guard(fn):
     except CheckFailure as e:
         print("FAIL: %s" % e, file=sys.stderr)
         sys.exit(1)
+
+
+# ---------------------------------------------------------------------------
+# Synthetic modules for the parity tests
+# ---------------------------------------------------------------------------
+
+def weights_module(weights):
+    """A module whose @layers feeds each weight to its own consumer, the way
+    torch-mlir emits it: `("linear", W[out, in])` through linalg.transpose
+    into linalg.matmul, `("conv", W[F, C, KH, KW])` into
+    linalg.conv_2d_nchw_fchw. Weights are dense_resources named
+    layer<i>_weight; returns the module text."""
+    args, results, body, consts, blobs = [], [], [], [], []
+    for i, (kind, w) in enumerate(weights):
+        key = "layer%d_weight" % i
+        blobs.append('      %s: "%s"' % (key, hex_blob(w)))
+        consts.append("    %%w%d = arith.constant dense_resource<%s> : %s"
+                      % (i, key, tensor_type(w.shape)))
+        if kind == "linear":
+            out_f, in_f = w.shape
+            x_t, wt_t = tensor_type((2, in_f)), tensor_type((in_f, out_f))
+            r_t = tensor_type((2, out_f))
+            body += [
+                "    %%e%d = tensor.empty() : %s" % (i, wt_t),
+                "    %%t%d = linalg.transpose ins(%%w%d : %s) outs(%%e%d : %s) permutation = [1, 0]"
+                % (i, i, tensor_type(w.shape), i, wt_t),
+                "    %%i%d = tensor.empty() : %s" % (i, r_t),
+                "    %%f%d = linalg.fill ins(%%zero : f32) outs(%%i%d : %s) -> %s" % (i, i, r_t, r_t),
+                "    %%r%d = linalg.matmul ins(%%x%d, %%t%d : %s, %s) outs(%%f%d : %s) -> %s"
+                % (i, i, i, x_t, wt_t, i, r_t, r_t),
+            ]
+        elif kind == "conv":
+            f, c, kh, kw = w.shape
+            x_t = tensor_type((1, c, kh + 2, kw + 2))
+            r_t = tensor_type((1, f, 3, 3))
+            body += [
+                "    %%i%d = tensor.empty() : %s" % (i, r_t),
+                "    %%f%d = linalg.fill ins(%%zero : f32) outs(%%i%d : %s) -> %s" % (i, i, r_t, r_t),
+                "    %%r%d = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, "
+                "strides = dense<1> : vector<2xi64>} ins(%%x%d, %%w%d : %s, %s) outs(%%f%d : %s) -> %s"
+                % (i, i, i, x_t, tensor_type(w.shape), i, r_t, r_t),
+            ]
+        else:
+            raise ValueError(kind)
+        args.append("%%x%d: %s" % (i, x_t))
+        results.append(("%%r%d" % i, r_t))
+    return "\n".join(
+        ["module {",
+         "  func.func @layers(%s) -> (%s) {" % (", ".join(args),
+                                                ", ".join(t for _, t in results)),
+         "    %zero = arith.constant 0.000000e+00 : f32"]
+        + consts + body
+        + ["    return %s : %s" % (", ".join(v for v, _ in results),
+                                   ", ".join(t for _, t in results)),
+           "  }", "}", "", "{-#", "  dialect_resources: {", "    builtin: {",
+           ",\n".join(blobs), "    }", "  }", "#-}", ""])
+
+
+def pruned_masks(tools, weights, pipeline):
+    """Runs prune-opt `pipeline` on weights_module(weights); returns the
+    pruned arrays, in order."""
+    out = read_weights(tools.prune(weights_module(weights), pipeline))
+    return [out["layer%d_weight" % i] for i in range(len(weights))]
+
+
+def tie_free_weights(shapes, seed, extra_check=None):
+    """Random f32 weights (torch-like scale) whose magnitudes are all
+    distinct, so every ranking is unique; reseeds until `extra_check`
+    (a function of the list) also holds."""
+    for attempt in range(100):
+        rng = np.random.default_rng(seed + 1000 * attempt)
+        ws = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+        mags = np.concatenate([np.abs(w).ravel() for w in ws])
+        if np.unique(mags).size != mags.size or (mags == 0).any():
+            continue
+        if extra_check is None or extra_check(ws):
+            return ws
+    raise CheckFailure("could not draw tie-free weights")
