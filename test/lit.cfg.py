@@ -52,5 +52,8 @@ tools = [
     "prune-opt",
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
+    ToolSubst("not", os.path.join(config.llvm_tools_dir, "not")),
+    ToolSubst("FileCheck", os.path.join(config.llvm_tools_dir, "FileCheck")),
+    ToolSubst("split-file", os.path.join(config.llvm_tools_dir, "split-file")),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -8,6 +8,7 @@
 #define PRUNE_TRANSFORMS_PASSES_H
 
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

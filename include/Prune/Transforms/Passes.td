@@ -209,6 +209,92 @@ def PruneApply : Pass<"prune-apply", "ModuleOp"> {
   let dependentDialects = ["::mlir::prune::PruneDialect"];
 }
 
+// Options the structural passes share.
+defvar PruneStructuralOptions = [
+  Option<"ratio", "ratio", "double", /*default=*/"0.5",
+         "Fraction of each group's indices to remove, in [0, 1)">,
+  Option<"keep", "keep", "int64_t", /*default=*/"0",
+         "Keep exactly this many indices per group (overrides ratio)">,
+  Option<"metric", "metric", "std::string", /*default=*/"\"l2\"",
+         "Index score: 'l2' (norm of every coupled weight slice) or 'l1'">,
+  Option<"scope", "scope", "std::string", /*default=*/"\"layer\"",
+         "'layer': every group loses `ratio`; 'global': indices of all "
+         "groups are ranked together, each group's scores divided by their "
+         "mean (as Torch-Pruning's global mode does)">,
+  Option<"minKeep", "min-keep", "int64_t", /*default=*/"1",
+         "Never keep fewer than this many indices of a group">,
+  Option<"roundTo", "round-to", "int64_t", /*default=*/"1",
+         "Round the kept count up to a multiple of this (e.g. 8)">,
+  Option<"mode", "mode", "std::string", /*default=*/"\"remove\"",
+         "'remove' shrinks every coupled tensor; 'zero' keeps shapes and "
+         "zeroes the consumer weights' slices (the exactness oracle)">,
+  PruneExcludeOption,
+];
+
+def PruneNeurons : Pass<"prune-neurons", "ModuleOp"> {
+  let summary = "Remove hidden units of fully connected layers";
+  let description = [{
+    Removes the least important hidden units of MLPs: rows of the weight
+    that produces them, the matching bias entries, and the columns of every
+    weight that reads them, through every elementwise op, transpose and
+    trivial reshape in between (see the dimension-coupling analysis,
+    `prune-print-coupling`). A unit's score aggregates the norms of all
+    weight slices coupled to it. Groups the analysis cannot prove safe (a
+    function argument or result, an unknown op, a reduction that mixes the
+    units such as LayerNorm or softmax) are left alone with a remark naming
+    the reason. The function signature never changes.
+
+    Before (hidden size 4):
+
+    ```mlir
+    %w1 = arith.constant dense<...> : tensor<4x3xf32>
+    %t1 = linalg.transpose ins(%w1 : tensor<4x3xf32>) outs(%e1 : tensor<3x4xf32>) permutation = [1, 0]
+    %h = linalg.matmul ins(%x, %t1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+    %r = linalg.generic {...} ins(%h : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) { arith.maximumf ... }
+    %w2 = arith.constant dense<...> : tensor<2x4xf32>
+    ...
+    ```
+
+    After `--prune-neurons="ratio=0.5"`: `%w1` is `tensor<2x3xf32>`, `%h` and
+    `%r` are `tensor<1x2xf32>`, `%w2` is `tensor<2x2xf32>`.
+  }];
+  let options = PruneStructuralOptions;
+  let dependentDialects = ["::mlir::prune::PruneDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def PruneFilters : Pass<"prune-filters", "ModuleOp"> {
+  let summary = "Remove convolution filters (output channels)";
+  let description = [{
+    Removes the least important output channels of convolutions (NCHW and
+    NHWC): the filters, their bias, the BatchNorm parameters (also when
+    BatchNorm is decomposed into elementwise ops), and the input channels of
+    every layer that reads them. Channels coupled through residual adds are
+    scored and removed together. Depthwise and grouped convolutions couple
+    their input and output channels. Same options and safety rules as
+    `prune-neurons`.
+
+    Before: `%f = arith.constant dense<...> : tensor<8x3x3x3xf32>` feeding
+    `linalg.conv_2d_nchw_fchw`, BatchNorm and ReLU, then a conv reading 8
+    channels. After `--prune-filters="ratio=0.5"` the first filter is
+    `tensor<4x3x3x3xf32>`, the BatchNorm constants have 4 channels and the
+    next filter is `tensor<Kx4xRxSxf32>`.
+  }];
+  let options = PruneStructuralOptions;
+  let dependentDialects = ["::mlir::prune::PruneDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def PrunePrintCoupling : Pass<"prune-print-coupling", "ModuleOp"> {
+  let summary = "Print the dimension-coupling groups (inspection and tests)";
+  let description = [{
+    Prints, for every function, each group of coupled dims that contains a
+    weight dim: its size, whether it is prunable (or why it is refused), its
+    producer and consumer weights, and its (value, dim) nodes. The IR is not
+    changed.
+  }];
+}
+
 def PruneReport : Pass<"prune-report", "ModuleOp"> {
   let summary = "Report parameters, non-zeros, bytes and FLOPs per weight";
   let description = [{

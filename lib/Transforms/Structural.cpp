@@ -1,0 +1,410 @@
+//===- Structural.cpp - prune-neurons, prune-filters ----------------------===//
+//
+// Part of mlir-prune. Thin passes over the dimension-coupling analysis:
+// choose which indices of each prunable group to keep, then shrink every
+// coupled tensor (or, in `mode=zero`, zero the consumer weights' slices).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prune/Analysis/DimCoupling.h"
+#include "Prune/Transforms/Passes.h"
+#include "Prune/Transforms/PruneUtils.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Verifier.h"
+
+#include <cmath>
+#include <numeric>
+
+namespace mlir::prune {
+#define GEN_PASS_DEF_PRUNENEURONS
+#define GEN_PASS_DEF_PRUNEFILTERS
+#define GEN_PASS_DEF_PRUNEPRINTCOUPLING
+#include "Prune/Transforms/Passes.h.inc"
+} // namespace mlir::prune
+
+using namespace mlir;
+using namespace mlir::prune;
+
+//===----------------------------------------------------------------------===//
+// Slicing and resizing
+//===----------------------------------------------------------------------===//
+
+/// `value` with every dim d where `keep[d]` is non-empty reduced to the
+/// indices `keep[d]`.
+static ElementsAttr sliceElements(arith::ConstantOp op, const WeightData &data,
+                                  RankedTensorType newType,
+                                  ArrayRef<SmallVector<int64_t>> keep) {
+  auto oldType = cast<RankedTensorType>(op.getType());
+  if (data.isSplat())
+    return DenseElementsAttr::getFromRawBuffer(newType, data.getRaw());
+  int64_t rank = oldType.getRank();
+  unsigned bytes = data.getElementBytes();
+  SmallVector<int64_t> oldStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    oldStrides[d] = oldStrides[d + 1] * oldType.getDimSize(d + 1);
+  int64_t newCount = newType.getNumElements();
+  std::vector<char> out(newCount * bytes);
+  SmallVector<int64_t> coord(rank, 0);
+  ArrayRef<char> raw = data.getRaw();
+  for (int64_t e = 0; e < newCount; ++e) {
+    int64_t offset = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      offset += (keep[d].empty() ? coord[d] : keep[d][coord[d]]) *
+                oldStrides[d];
+    std::memcpy(out.data() + e * bytes, raw.data() + offset * bytes, bytes);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++coord[d] < newType.getDimSize(d))
+        break;
+      coord[d] = 0;
+    }
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
+    return DenseResourceElementsAttr::get(
+        newType, resource.getRawHandle().getKey(),
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(
+            out, std::max<size_t>(bytes, alignof(double))));
+  return DenseElementsAttr::getFromRawBuffer(newType, out);
+}
+
+/// A copy of the shape-only value `value` with type `type`, built before
+/// `user`.
+static Value cloneShapeOnly(OpBuilder &builder, Value value,
+                            RankedTensorType type) {
+  Operation *def = value.getDefiningOp();
+  Location loc = def->getLoc();
+  if (isa<tensor::EmptyOp>(def))
+    return tensor::EmptyOp::create(builder, loc, type.getShape(),
+                                   type.getElementType());
+  if (auto constant = dyn_cast<arith::ConstantOp>(def)) {
+    auto splat = cast<DenseElementsAttr>(constant.getValue());
+    return arith::ConstantOp::create(builder, loc, type,
+                                     splat.resizeSplat(type));
+  }
+  auto fill = cast<linalg::FillOp>(def);
+  Value init = cloneShapeOnly(builder, fill.getDpsInitOperand(0)->get(), type);
+  return linalg::FillOp::create(builder, loc, fill.getDpsInputs()[0], init)
+      .getResult(0);
+}
+
+static RankedTensorType shrink(RankedTensorType type, ArrayRef<int64_t> dims,
+                               int64_t size) {
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t d : dims)
+    shape[d] = size;
+  return RankedTensorType::get(shape, type.getElementType(),
+                               type.getEncoding());
+}
+
+/// Removes from every node of `group` the indices not in `keep` (sorted).
+static LogicalResult removeIndices(const CouplingGroup &group,
+                                   ArrayRef<int64_t> keep) {
+  // Dims to shrink per value and per shape-only use, in a stable order.
+  llvm::MapVector<Value, SmallVector<int64_t>> values;
+  llvm::MapVector<OpOperand *, SmallVector<int64_t>> uses;
+  for (const DimNode &node : group.nodes) {
+    if (node.use)
+      uses[node.use].push_back(node.dim);
+    else
+      values[node.value].push_back(node.dim);
+  }
+  int64_t size = keep.size();
+  for (auto &[value, dims] : values) {
+    auto type = cast<RankedTensorType>(value.getType());
+    RankedTensorType newType = shrink(type, dims, size);
+    if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
+      FailureOr<WeightData> data = WeightData::get(constant);
+      if (failed(data))
+        return failure();
+      SmallVector<SmallVector<int64_t>> perDim(type.getRank());
+      for (int64_t d : dims)
+        perDim[d].assign(keep.begin(), keep.end());
+      ElementsAttr sliced = sliceElements(constant, *data, newType, perDim);
+      constant.setValueAttr(cast<TypedAttr>(sliced));
+      constant->removeAttr(PruneDialect::kImportanceAttrName);
+      constant->removeAttr(PruneDialect::kSparsityAttrName);
+    }
+    value.setType(newType);
+    if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
+      expand.setStaticOutputShape(newType.getShape());
+  }
+  for (auto &[use, dims] : uses) {
+    auto type = cast<RankedTensorType>(use->get().getType());
+    OpBuilder builder(use->getOwner());
+    use->set(cloneShapeOnly(builder, use->get(), shrink(type, dims, size)));
+  }
+  return success();
+}
+
+/// Zeroes, in every consumer weight of `group`, the slices of the indices
+/// not in `keep`.
+static LogicalResult zeroConsumers(const CouplingGroup &group,
+                                   ArrayRef<int64_t> keep) {
+  for (const Weight *weight : group.consumers) {
+    FailureOr<WeightData> data = WeightData::get(weight->op);
+    if (failed(data))
+      return failure();
+    ArrayRef<int64_t> shape = weight->type.getShape();
+    std::vector<uint8_t> mask(data->size(), 1);
+    for (const DimNode &node : group.nodes) {
+      if (node.use || node.value != weight->op.getResult())
+        continue;
+      int64_t inner = 1;
+      for (int64_t d = node.dim + 1; d < static_cast<int64_t>(shape.size());
+           ++d)
+        inner *= shape[d];
+      std::vector<uint8_t> kept(shape[node.dim], 0);
+      for (int64_t k : keep)
+        kept[k] = 1;
+      for (int64_t e = 0; e < data->size(); ++e)
+        if (!kept[(e / inner) % shape[node.dim]])
+          mask[e] = 0;
+    }
+    writeMasked(weight->op, *data, mask);
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Scoring and selection
+//===----------------------------------------------------------------------===//
+
+/// Scores every index of `group`: the l1 or l2 norm of all weight slices
+/// (producers and consumers) coupled to it.
+static FailureOr<std::vector<double>> scoreGroup(const CouplingGroup &group,
+                                                 bool l1) {
+  std::vector<double> scores(group.size, 0.0);
+  DenseSet<const Weight *> seen;
+  SmallVector<const Weight *> all(group.producers);
+  all.append(group.consumers.begin(), group.consumers.end());
+  for (const Weight *weight : all) {
+    if (!seen.insert(weight).second)
+      continue;
+    FailureOr<WeightData> data = WeightData::get(weight->op);
+    if (failed(data))
+      return failure();
+    ArrayRef<int64_t> shape = weight->type.getShape();
+    for (const DimNode &node : group.nodes) {
+      if (node.use || node.value != weight->op.getResult())
+        continue;
+      int64_t inner = 1;
+      for (int64_t d = node.dim + 1; d < static_cast<int64_t>(shape.size());
+           ++d)
+        inner *= shape[d];
+      for (int64_t e = 0; e < data->size(); ++e) {
+        double v = data->get(e);
+        if (std::isnan(v))
+          return weight->op.emitError("weight '")
+                 << weight->name << "' contains NaN; refusing to rank it";
+        scores[(e / inner) % shape[node.dim]] += l1 ? std::fabs(v) : v * v;
+      }
+    }
+  }
+  if (!l1)
+    for (double &s : scores)
+      s = std::sqrt(s);
+  return scores;
+}
+
+namespace {
+struct StructuralOptions {
+  double ratio;
+  int64_t keep, minKeep, roundTo;
+  bool l1, global, zero;
+};
+
+/// Runs structural pruning on the groups `select` accepts.
+LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
+                            ArrayRef<std::string> exclude, StringRef what,
+                            function_ref<bool(const CouplingGroup &)> select) {
+  WeightDiscovery discovery(module, exclude);
+  struct Plan {
+    const CouplingGroup *group;
+    std::vector<double> scores;
+    int64_t numKeep;
+  };
+  SmallVector<std::unique_ptr<DimCoupling>> analyses;
+  SmallVector<Plan> plans;
+  unsigned candidates = 0;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    analyses.push_back(std::make_unique<DimCoupling>(func, discovery));
+    for (const CouplingGroup &group : analyses.back()->getGroups()) {
+      if (group.producers.empty() || !select(group))
+        continue;
+      ++candidates;
+      if (!group.isPrunable()) {
+        group.producers.front()->op.emitRemark()
+            << what << " of weight '" << group.producers.front()->name
+            << "' left alone: "
+            << (group.isSafe() ? std::string("no weight reads them")
+                               : group.unsafeReason);
+        continue;
+      }
+      FailureOr<std::vector<double>> scores = scoreGroup(group, opts.l1);
+      if (failed(scores))
+        return failure();
+      plans.push_back({&group, std::move(*scores), 0});
+    }
+  }
+  if (candidates == 0)
+    return module.emitError("found no ")
+           << what << " to prune (no constant weight produces one)";
+
+  auto finalizeKeep = [&](int64_t size, int64_t numKeep) {
+    numKeep = std::max<int64_t>(numKeep, std::min(opts.minKeep, size));
+    if (opts.roundTo > 1)
+      numKeep = (numKeep + opts.roundTo - 1) / opts.roundTo * opts.roundTo;
+    return std::min(numKeep, size);
+  };
+  if (opts.global) {
+    // Rank every index of every group together, scores divided by the
+    // group's mean so that layers of different scale compare.
+    struct Entry {
+      double score;
+      unsigned plan;
+      int64_t index;
+    };
+    std::vector<Entry> entries;
+    for (auto [p, plan] : llvm::enumerate(plans)) {
+      double mean = std::accumulate(plan.scores.begin(), plan.scores.end(),
+                                    0.0) /
+                    std::max<size_t>(plan.scores.size(), 1);
+      for (auto [i, s] : llvm::enumerate(plan.scores))
+        entries.push_back({mean > 0 ? s / mean : 0.0, unsigned(p),
+                           int64_t(i)});
+    }
+    int64_t numRemove = roundHalfEven(opts.ratio * entries.size());
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Entry &a, const Entry &b) {
+                       return a.score < b.score;
+                     });
+    SmallVector<int64_t> removed(plans.size(), 0);
+    for (int64_t i = 0; i < numRemove; ++i)
+      ++removed[entries[i].plan];
+    for (auto [p, plan] : llvm::enumerate(plans))
+      plan.numKeep =
+          finalizeKeep(plan.group->size, plan.group->size - removed[p]);
+  } else {
+    for (Plan &plan : plans) {
+      int64_t size = plan.group->size;
+      int64_t numKeep = opts.keep > 0
+                            ? std::min(opts.keep, size)
+                            : size - roundHalfEven(opts.ratio * size);
+      plan.numKeep = finalizeKeep(size, numKeep);
+    }
+  }
+
+  for (Plan &plan : plans) {
+    int64_t size = plan.group->size;
+    if (plan.numKeep >= size)
+      continue;
+    // Most important first; ties keep the lower index.
+    SmallVector<int64_t> order(size);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      return plan.scores[a] > plan.scores[b];
+    });
+    SmallVector<int64_t> keep(order.begin(), order.begin() + plan.numKeep);
+    llvm::sort(keep);
+    if (failed(opts.zero ? zeroConsumers(*plan.group, keep)
+                         : removeIndices(*plan.group, keep)))
+      return failure();
+  }
+
+  // Constants and shape-only values nothing uses any more.
+  bool erased = true;
+  while (erased) {
+    SmallVector<Operation *> dead;
+    module.walk([&](Operation *op) {
+      if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp>(op) &&
+          op->getNumResults() == 1 && op->use_empty())
+        dead.push_back(op);
+    });
+    for (Operation *op : dead)
+      op->erase();
+    erased = !dead.empty();
+  }
+  if (failed(verify(module)))
+    return module.emitError("internal error: structural pruning produced "
+                            "invalid IR");
+  return success();
+}
+
+struct RawStructuralOptions {
+  double ratio;
+  int64_t keep, minKeep, roundTo;
+  StringRef metric, scope, mode;
+};
+
+LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
+                                     ModuleOp module,
+                                     StructuralOptions &opts) {
+  if (failed(checkRatio(module.getLoc(), pass.ratio)))
+    return failure();
+  if (pass.metric != "l1" && pass.metric != "l2")
+    return module.emitError("structural pruning scores with 'l1' or 'l2', "
+                            "not '")
+           << pass.metric << "'";
+  if (pass.scope != "layer" && pass.scope != "global")
+    return module.emitError("unknown scope '")
+           << pass.scope << "'; expected 'layer' or 'global'";
+  if (pass.mode != "remove" && pass.mode != "zero")
+    return module.emitError("unknown mode '")
+           << pass.mode << "'; expected 'remove' or 'zero'";
+  if (pass.keep < 0 || pass.minKeep < 1 || pass.roundTo < 1)
+    return module.emitError(
+        "keep must be >= 0, min-keep >= 1 and round-to >= 1");
+  opts = {pass.ratio, pass.keep, pass.minKeep, pass.roundTo,
+          pass.metric == "l1", pass.scope == "global", pass.mode == "zero"};
+  return success();
+}
+
+struct PruneNeuronsPass
+    : prune::impl::PruneNeuronsBase<PruneNeuronsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    StructuralOptions opts;
+    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
+                                       scope, mode},
+                                      getOperation(), opts)) ||
+        failed(runStructural(getOperation(), opts, exclude, "neurons",
+                             [](const CouplingGroup &group) {
+                               return !group.hasConvProducer;
+                             })))
+      signalPassFailure();
+  }
+};
+
+struct PruneFiltersPass
+    : prune::impl::PruneFiltersBase<PruneFiltersPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    StructuralOptions opts;
+    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
+                                       scope, mode},
+                                      getOperation(), opts)) ||
+        failed(runStructural(getOperation(), opts, exclude, "filters",
+                             [](const CouplingGroup &group) {
+                               return group.hasConvProducer;
+                             })))
+      signalPassFailure();
+  }
+};
+
+struct PrunePrintCouplingPass
+    : prune::impl::PrunePrintCouplingBase<PrunePrintCouplingPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    WeightDiscovery discovery(getOperation());
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isExternal())
+        DimCoupling(func, discovery).print(llvm::outs());
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace

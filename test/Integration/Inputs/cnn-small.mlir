@@ -1,0 +1,48 @@
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ch = affine_map<(n, c, h, w) -> (c)>
+func.func @cnn(%in: tensor<1x2x4x4xf32>) -> tensor<1x3x2x2xf32> {
+  %z = arith.constant 0.0 : f32
+  // conv1: 2 -> 4 channels, 3x3, pad 1
+  %f1 = arith.constant dense<[[[[0.1, 0.2, 0.1], [0.0, 0.3, 0.0], [0.1, 0.0, 0.1]], [[0.2, 0.1, 0.0], [0.1, 0.1, 0.1], [0.0, 0.2, 0.3]]],
+                              [[[0.01, 0.0, 0.0], [0.0, 0.02, 0.0], [0.0, 0.0, 0.01]], [[0.0, 0.01, 0.0], [0.0, 0.0, 0.0], [0.01, 0.0, 0.0]]],
+                              [[[0.5, -0.4, 0.3], [0.2, -0.1, 0.6], [0.3, 0.2, -0.5]], [[0.4, 0.1, -0.2], [0.3, 0.5, 0.1], [-0.2, 0.4, 0.2]]],
+                              [[[0.05, 0.0, 0.02], [0.0, 0.01, 0.0], [0.03, 0.0, 0.0]], [[0.0, 0.02, 0.0], [0.01, 0.0, 0.0], [0.0, 0.0, 0.04]]]]> : tensor<4x2x3x3xf32>
+  %p = tensor.pad %in low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<1x2x4x4xf32> to tensor<1x2x6x6xf32>
+  %e1 = tensor.empty() : tensor<1x4x4x4xf32>
+  %i1 = linalg.fill ins(%z : f32) outs(%e1 : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %c1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %f1 : tensor<1x2x6x6xf32>, tensor<4x2x3x3xf32>) outs(%i1 : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  // BatchNorm, decomposed: (x - mean) * inv_std * gamma + beta
+  %mean = arith.constant dense<[0.1, 0.2, -0.1, 0.0]> : tensor<4xf32>
+  %istd = arith.constant dense<[1.5, 2.0, 0.5, 1.0]> : tensor<4xf32>
+  %gamma = arith.constant dense<[1.0, 0.5, 2.0, 1.0]> : tensor<4xf32>
+  %beta = arith.constant dense<[0.1, 0.3, -0.2, 0.4]> : tensor<4xf32>
+  %bn = linalg.generic {indexing_maps = [#id, #ch, #ch, #ch, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%c1, %mean, %istd, %gamma, %beta : tensor<1x4x4x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) outs(%e1 : tensor<1x4x4x4xf32>) {
+  ^bb0(%x: f32, %m: f32, %s: f32, %g: f32, %b: f32, %o: f32):
+    %0 = arith.subf %x, %m : f32
+    %1 = arith.mulf %0, %s : f32
+    %2 = arith.mulf %1, %g : f32
+    %3 = arith.addf %2, %b : f32
+    %4 = arith.maximumf %3, %z : f32
+    linalg.yield %4 : f32
+  } -> tensor<1x4x4x4xf32>
+  // residual branch: conv2 (4 -> 4, 1x1) then add
+  %f2 = arith.constant dense<[[[[0.3]], [[0.1]], [[-0.2]], [[0.05]]], [[[0.0]], [[0.02]], [[0.0]], [[0.01]]], [[[0.4]], [[-0.3]], [[0.2]], [[0.1]]], [[[0.01]], [[0.0]], [[0.03]], [[0.0]]]]> : tensor<4x4x1x1xf32>
+  %i2 = linalg.fill ins(%z : f32) outs(%e1 : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%bn, %f2 : tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) outs(%i2 : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %res = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bn, %c2 : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) outs(%e1 : tensor<1x4x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %0 = arith.addf %a, %b : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x4x4x4xf32>
+  // conv3: 4 -> 3 channels, 3x3 valid
+  %f3 = arith.constant dense<0.25> : tensor<3x4x3x3xf32>
+  %e3 = tensor.empty() : tensor<1x3x2x2xf32>
+  %i3 = linalg.fill ins(%z : f32) outs(%e3 : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  %c3 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%res, %f3 : tensor<1x4x4x4xf32>, tensor<3x4x3x3xf32>) outs(%i3 : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  return %c3 : tensor<1x3x2x2xf32>
+}
