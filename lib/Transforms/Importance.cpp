@@ -93,7 +93,7 @@ struct PruneImportancePass
     }
 
     WeightDiscovery discovery(module, exclude);
-    if (discovery.getWeights().empty()) {
+    if (discovery.getWeights().empty() && discovery.getNumExcluded() == 0) {
       module.emitError("found no constant weights feeding a contraction or "
                        "convolution; nothing to score");
       return signalPassFailure();

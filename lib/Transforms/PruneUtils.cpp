@@ -409,7 +409,8 @@ LogicalResult mlir::prune::pruneEveryWeight(ModuleOp module,
                                             const WeightDiscovery &discovery,
                                             SparsityAttr pattern,
                                             const MetricChoice &metric) {
-  if (discovery.getWeights().empty())
+  // Weights that exclude= left out were found: nothing to do is no error.
+  if (discovery.getWeights().empty() && discovery.getNumExcluded() == 0)
     return module.emitError(
         "found no constant weights feeding a contraction or convolution; "
         "nothing to prune");

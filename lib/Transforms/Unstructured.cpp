@@ -55,7 +55,7 @@ struct PruneUnstructuredPass
                               const WeightDiscovery &discovery,
                               SparsityAttr pattern,
                               const MetricChoice &choice) {
-    if (discovery.getWeights().empty())
+    if (discovery.getWeights().empty() && discovery.getNumExcluded() == 0)
       return module.emitError(
           "found no constant weights feeding a contraction or convolution; "
           "nothing to prune");
