@@ -458,10 +458,13 @@ def check_pruned_constants(orig, pruned_text, masks):
     return expected
 
 
-def run_model_case(model, pass_name, opts, argv=None, rtol=1e-4):
+def run_model_case(model, pass_name, opts, argv=None, rtol=1e-4, atol_rel=2e-5):
     """Prunes example `model` with `pass_name{opts}`, checks the pruned
     constants against the numpy reference masks, JIT-runs the pruned model
-    and compares its output with the numpy forward of the masked weights."""
+    and compares its output with the numpy forward of the masked weights:
+    |jit - ref| <= rtol * |ref| + atol_rel * max|ref| elementwise. (The f32
+    JIT run and the f64 reference differ by about 2e-6 * max|ref|; the
+    absolute part is tight enough to tell GELU-tanh from exact GELU.)"""
     tools = parse_args(argv)
     text = load_example(model)
     orig = read_weights(text)
@@ -479,7 +482,7 @@ def run_model_case(model, pass_name, opts, argv=None, rtol=1e-4):
     got = tools.jit(add_main(pruned_text, x, out_shape))
     jit_out = parse_memref_print(got, out_shape)
     scale = float(np.abs(ref).max())
-    atol = rtol * max(scale, 1e-30)
+    atol = atol_rel * max(scale, 1e-30)
     err = np.abs(jit_out - ref)
     check(np.all(err <= atol + rtol * np.abs(ref)),
           "JIT output differs from the numpy reference: max abs err %.3g "
@@ -493,9 +496,10 @@ def run_model_case(model, pass_name, opts, argv=None, rtol=1e-4):
     total = sum(m.size for m in masks.values() if m is not None)
     skipped = [k for k, m in masks.items() if m is None]
     print("%s %s: %d weights (%d left dense: %s), kept %d/%d, "
-          "JIT max abs err %.3g, dense-vs-pruned diff %.3g; OK"
+          "JIT max abs err %.3g (%.2g of max|ref|), dense-vs-pruned diff %.3g; OK"
           % (model, pass_flag(pass_name, opts), len(masks), len(skipped),
-             ", ".join(skipped) or "-", kept, total, err.max(), dense_diff))
+             ", ".join(skipped) or "-", kept, total, err.max(), err.max() / scale,
+             dense_diff))
 
 
 def main_guard(fn):
