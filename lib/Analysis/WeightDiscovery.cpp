@@ -146,9 +146,22 @@ static Value stepBack(Value value, DimSets &dims) {
     compose(dims, map);
     return transpose.getInput();
   }
+  // Unit dims that a reshape adds to (or drops from) a group with real dims
+  // carry no data: like broadcast dims, they map to no weight dim, so that
+  // e.g. a [K, N] weight expanded to [1, K, N] for a batch_matmul keeps a
+  // single reduction dim.
+  auto realDims = [](ArrayRef<int64_t> group, RankedTensorType type) {
+    SmallVector<int64_t, 2> real;
+    for (int64_t d : group)
+      if (type.getDimSize(d) != 1)
+        real.push_back(d);
+    if (real.empty())
+      real.assign(group.begin(), group.end());
+    return real;
+  };
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(def)) {
     for (auto [k, group] : llvm::enumerate(expand.getReassociationIndices()))
-      for (int64_t j : group)
+      for (int64_t j : realDims(group, resultType))
         map[j] = {static_cast<int64_t>(k)};
     compose(dims, map);
     return expand.getSrc();
@@ -156,7 +169,7 @@ static Value stepBack(Value value, DimSets &dims) {
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
     for (auto [k, group] :
          llvm::enumerate(collapse.getReassociationIndices()))
-      map[k] = SmallVector<int64_t, 2>(group.begin(), group.end());
+      map[k] = realDims(group, collapse.getSrcType());
     compose(dims, map);
     return collapse.getSrc();
   }

@@ -125,6 +125,45 @@ func.func @collapse_shape(%x: tensor<1x8xf32>, %o: tensor<1x4xf32>) -> tensor<1x
 
 // -----
 
+// Unit dims a reshape adds or drops carry no data: a [K, N] weight expanded
+// to [1, K, N] for a batch_matmul, and a [1, out, in] weight collapsed to
+// [out, in], keep their single reduction dim.
+
+// CHECK-LABEL: func.func @unit_dims
+// CHECK:       arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5>} dense<{{\[\[}}1.625000e+00, 0.000000e+00], [0.000000e+00, -5.000000e-01], [0.000000e+00, -1.250000e+00], [-1.500000e+00, 0.000000e+00], [-2.000000e+00, -1.750000e+00], [0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00], [1.875000e+00, 1.375000e+00]]> : tensor<8x2xf32>
+// CHECK:       linalg.batch_matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5, operand = 1>}
+// CHECK:       arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 2, ratio = 0.5>} dense<{{\[\[\[}}-1.125000e+00, 0.000000e+00, -1.375000e+00, 0.000000e+00, -1.625000e+00, 0.000000e+00, 0.000000e+00, -1.875000e+00], [-1.750000e+00, 0.000000e+00, 1.500000e+00, 0.000000e+00, 0.000000e+00, 1.250000e+00, 0.000000e+00, -2.000000e+00]]]> : tensor<1x2x8xf32>
+// CHECK:       linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>}
+func.func @unit_dims(%x: tensor<1x3x8xf32>, %o: tensor<1x3x2xf32>, %x2: tensor<3x8xf32>, %o2: tensor<3x2xf32>) -> (tensor<1x3x2xf32>, tensor<3x2xf32>) {
+  %w = arith.constant dense<[[1.625, 0.125], [0.875, -0.5], [-0.625, -1.25], [-1.5, -0.375], [-2.0, -1.75], [-1.125, 0.25], [-0.75, 1.0], [1.875, 1.375]]> : tensor<8x2xf32>
+  %b = tensor.expand_shape %w [[0, 1], [2]] output_shape [1, 8, 2] : tensor<8x2xf32> into tensor<1x8x2xf32>
+  %y = linalg.batch_matmul ins(%x, %b : tensor<1x3x8xf32>, tensor<1x8x2xf32>) outs(%o : tensor<1x3x2xf32>) -> tensor<1x3x2xf32>
+  %u = arith.constant dense<[[[-1.125, 0.75, -1.375, -0.375, -1.625, 0.125, 0.25, -1.875], [-1.75, 1.0, 1.5, -0.5, -0.875, 1.25, -0.625, -2.0]]]> : tensor<1x2x8xf32>
+  %c = tensor.collapse_shape %u [[0, 1], [2]] : tensor<1x2x8xf32> into tensor<2x8xf32>
+  %e = tensor.empty() : tensor<8x2xf32>
+  %t = linalg.transpose ins(%c : tensor<2x8xf32>) outs(%e : tensor<8x2xf32>) permutation = [1, 0]
+  %y2 = linalg.matmul ins(%x2, %t : tensor<3x8xf32>, tensor<8x2xf32>) outs(%o2 : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %y, %y2 : tensor<1x3x2xf32>, tensor<3x2xf32>
+}
+
+// -----
+
+// One weight dim that is both K and N of the matmul (a 16-vector expanded
+// to 8x2) has no single reduction dim.
+
+// CHECK-LABEL: func.func @expand_mixed
+// CHECK:       arith.constant dense<1.000000e+00> : tensor<16xf32>
+// CHECK:       linalg.matmul ins
+func.func @expand_mixed(%x: tensor<3x8xf32>, %o: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-remark @+1 {{weight 'weight0' left dense: it has no single reduction dim to group along}}
+  %w = arith.constant dense<1.0> : tensor<16xf32>
+  %b = tensor.expand_shape %w [[0, 1]] output_shape [8, 2] : tensor<16xf32> into tensor<8x2xf32>
+  %y = linalg.matmul ins(%x, %b : tensor<3x8xf32>, tensor<8x2xf32>) outs(%o : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
 // A K x N weight broadcast over the batch of a batch_matmul: constant dim 0
 // is operand dim 1.
 
