@@ -455,6 +455,14 @@ def check_pruned_constants(orig, pruned_text, masks):
               "weight %s: prune.sparsity %s, but the reference %s it"
               % (key, "present" if has_attr else "absent",
                  "prunes" if mask is not None else "leaves dense (skips)"))
+        if has_attr:
+            # The recorded ratio is the achieved fraction of zeros.
+            found = re.search(r"ratio = ([-+0-9.eE]+)", consts[key][1])
+            check(found, "weight %s: prune.sparsity has no ratio" % key)
+            zeros = float((exp == 0).mean())
+            check(abs(float(found.group(1)) - zeros) <= 1e-6,
+                  "weight %s: recorded ratio %s, but %.6f of it is zero"
+                  % (key, found.group(1), zeros))
     return expected
 
 
