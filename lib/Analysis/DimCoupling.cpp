@@ -55,8 +55,12 @@ unsigned DimCoupling::getUseNode(OpOperand &use, int64_t dim) {
   return id;
 }
 
-void DimCoupling::markUnsafe(unsigned node, const Twine &reason) {
-  unsafe.try_emplace(node, reason.str());
+void DimCoupling::markUnsafe(unsigned node, const Twine &reason,
+                             bool isSplit) {
+  auto [it, inserted] = unsafe.try_emplace(node, reason.str(), isSplit);
+  // A real reason wins over a head split.
+  if (!inserted && it->second.second && !isSplit)
+    it->second = {reason.str(), false};
 }
 
 /// The node of dim `dim` of operand `use`: a per-use node for shape-only
@@ -187,9 +191,15 @@ void DimCoupling::visit(Operation *op) {
         couple(collapsedNode, getNode(expandedValue, d));
         continue;
       }
-      markUnsafe(collapsedNode, "split by " + opName);
+      bool headSplit = big.size() == 2;
+      markUnsafe(collapsedNode, "split by " + opName, headSplit);
       for (int64_t d : big)
-        markUnsafe(getNode(expandedValue, d), "split by " + opName);
+        markUnsafe(getNode(expandedValue, d), "split by " + opName, headSplit);
+      if (headSplit)
+        splits.push_back(
+            {collapsedNode, getNode(expandedValue, big[0]),
+             cast<RankedTensorType>(expandedValue.getType())
+                 .getDimSize(big[1])});
     }
   };
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
@@ -257,7 +267,6 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
   });
 
   // Build the groups.
-  DenseMap<unsigned, unsigned> groupOfLeader;
   for (unsigned id = 0; id < nodes.size(); ++id) {
     unsigned leader = classes.getLeaderValue(id);
     auto [it, inserted] = groupOfLeader.try_emplace(leader, groups.size());
@@ -271,8 +280,16 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
         group.unsafeReason.empty())
       group.unsafeReason = "couples dims of different sizes";
     auto reason = unsafe.find(id);
-    if (reason != unsafe.end() && group.unsafeReason.empty())
-      group.unsafeReason = reason->second;
+    if (reason != unsafe.end()) {
+      auto [text, isSplit] = reason->second;
+      if (group.unsafeReason.empty()) {
+        group.unsafeReason = text;
+        group.refusedOnlyForSplit = isSplit;
+      } else if (group.refusedOnlyForSplit && !isSplit) {
+        group.unsafeReason = text;
+        group.refusedOnlyForSplit = false;
+      }
+    }
     if (reduced.contains(id))
       group.reducedByContraction = true;
   }
@@ -295,14 +312,66 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
       }
     }
   }
+  buildHeadStructures();
+}
+
+void DimCoupling::buildHeadStructures() {
+  auto groupOf = [&](unsigned node) {
+    return groupOfLeader.lookup(classes.getLeaderValue(node));
+  };
+  DenseMap<unsigned, unsigned> structureOfHeadGroup;
+  DenseSet<unsigned> flatGroupSet;
+  for (const SplitLink &link : splits) {
+    unsigned headGroup = groupOf(link.outerNode);
+    unsigned flatGroup = groupOf(link.collapsedNode);
+    auto [it, inserted] =
+        structureOfHeadGroup.try_emplace(headGroup, heads.size());
+    if (inserted) {
+      HeadStructure hs;
+      hs.headGroup = headGroup;
+      hs.numHeads = groups[headGroup].size;
+      hs.headSize = link.innerSize;
+      heads.push_back(hs);
+    }
+    HeadStructure &hs = heads[it->second];
+    if (hs.headSize != link.innerSize && hs.unsafeReason.empty())
+      hs.unsafeReason = "heads of different sizes share a head dim";
+    if (!llvm::is_contained(hs.flatGroups, flatGroup))
+      hs.flatGroups.push_back(flatGroup);
+    flatGroupSet.insert(flatGroup);
+  }
+  for (HeadStructure &hs : heads) {
+    auto check = [&](const CouplingGroup &group) {
+      if (!group.isSafe() && !group.refusedOnlyForSplit &&
+          hs.unsafeReason.empty())
+        hs.unsafeReason = group.unsafeReason;
+    };
+    check(groups[hs.headGroup]);
+    if (flatGroupSet.contains(hs.headGroup) && hs.unsafeReason.empty())
+      hs.unsafeReason = "its heads are themselves split from other heads "
+                        "(grouped-query attention shares key/value heads "
+                        "between query heads)";
+    for (unsigned flat : hs.flatGroups) {
+      const CouplingGroup &group = groups[flat];
+      check(group);
+      if (group.size != hs.numHeads * hs.headSize && hs.unsafeReason.empty())
+        hs.unsafeReason = "a flat dim is not heads x head size";
+      hs.hasProducer |= !group.producers.empty();
+      hs.hasConsumer |= !group.consumers.empty();
+    }
+  }
 }
 
 void DimCoupling::print(raw_ostream &os) const {
   func::FuncOp f = func;
   AsmState state(f);
   os << "coupling groups of @" << f.getSymName() << "\n";
+  DenseSet<unsigned> headGroups;
+  for (const HeadStructure &hs : heads)
+    headGroups.insert(hs.headGroup);
   for (auto [i, group] : llvm::enumerate(groups)) {
-    if (group.producers.empty() && group.consumers.empty())
+    if (group.producers.empty() && group.consumers.empty() &&
+        !headGroups.contains(i))
       continue;
     os << "group " << i << ": size " << group.size << ", ";
     if (group.isPrunable())
@@ -325,6 +394,22 @@ void DimCoupling::print(raw_ostream &os) const {
       node.value.printAsOperand(os, state);
       os << (node.use ? "@use" : "") << "#" << node.dim;
     }
+    os << "\n";
+  }
+  for (const HeadStructure &hs : heads) {
+    os << "heads: group " << hs.headGroup << ", " << hs.numHeads << " x "
+       << hs.headSize << ", flat groups";
+    for (unsigned flat : hs.flatGroups)
+      os << " " << flat;
+    os << ", ";
+    if (hs.isPrunable())
+      os << "prunable";
+    else if (!hs.unsafeReason.empty())
+      os << "refused: " << hs.unsafeReason;
+    else
+      os << "not prunable: "
+         << (hs.hasProducer ? "no weight reads the heads"
+                            : "no weight produces the heads");
     os << "\n";
   }
 }

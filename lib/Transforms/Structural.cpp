@@ -22,6 +22,7 @@
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNENEURONS
 #define GEN_PASS_DEF_PRUNEFILTERS
+#define GEN_PASS_DEF_PRUNEHEADS
 #define GEN_PASS_DEF_PRUNEPRINTCOUPLING
 #include "Prune/Transforms/Passes.h.inc"
 } // namespace mlir::prune
@@ -172,8 +173,8 @@ static LogicalResult zeroConsumers(const CouplingGroup &group,
 // Scoring and selection
 //===----------------------------------------------------------------------===//
 
-/// Scores every index of `group`: the l1 or l2 norm of all weight slices
-/// (producers and consumers) coupled to it.
+/// Sums, for every index of `group`, |w| (l1) or w^2 (l2) over all weight
+/// slices (producers and consumers) coupled to it.
 static FailureOr<std::vector<double>> scoreGroup(const CouplingGroup &group,
                                                  bool l1) {
   std::vector<double> scores(group.size, 0.0);
@@ -203,9 +204,6 @@ static FailureOr<std::vector<double>> scoreGroup(const CouplingGroup &group,
       }
     }
   }
-  if (!l1)
-    for (double &s : scores)
-      s = std::sqrt(s);
   return scores;
 }
 
@@ -216,44 +214,73 @@ struct StructuralOptions {
   bool l1, global, zero;
 };
 
-/// Runs structural pruning on the groups `select` accepts.
+/// One prunable unit set: removing unit u removes, from every part
+/// (group, factor), the indices [u*factor, (u+1)*factor).
+struct Plan {
+  SmallVector<std::pair<const CouplingGroup *, int64_t>> parts;
+  int64_t size = 0;
+  std::vector<double> scores;
+  int64_t numKeep = 0;
+};
+
+/// What a structural pass prunes: the candidate unit sets of one function,
+/// each with a weight to attach remarks to and, when refused, a reason.
+struct Candidate {
+  const Weight *anchor;
+  std::string refused;
+  Plan plan;
+};
+using CandidateFn =
+    function_ref<void(const DimCoupling &, SmallVectorImpl<Candidate> &)>;
+
+/// Scores every unit of `plan` from its parts.
+LogicalResult scorePlan(Plan &plan, bool l1) {
+  plan.scores.assign(plan.size, 0.0);
+  for (auto [group, factor] : plan.parts) {
+    if (group->producers.empty() && group->consumers.empty())
+      continue;
+    FailureOr<std::vector<double>> sums = scoreGroup(*group, l1);
+    if (failed(sums))
+      return failure();
+    for (auto [i, v] : llvm::enumerate(*sums))
+      plan.scores[i / factor] += v;
+  }
+  if (!l1)
+    for (double &v : plan.scores)
+      v = std::sqrt(v);
+  return success();
+}
+
+/// Runs structural pruning on the unit sets `candidates` proposes.
 LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
                             ArrayRef<std::string> exclude, StringRef what,
-                            function_ref<bool(const CouplingGroup &)> select) {
+                            CandidateFn candidates) {
   WeightDiscovery discovery(module, exclude);
-  struct Plan {
-    const CouplingGroup *group;
-    std::vector<double> scores;
-    int64_t numKeep;
-  };
   SmallVector<std::unique_ptr<DimCoupling>> analyses;
   SmallVector<Plan> plans;
-  unsigned candidates = 0;
+  unsigned numCandidates = 0;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
     analyses.push_back(std::make_unique<DimCoupling>(func, discovery));
-    for (const CouplingGroup &group : analyses.back()->getGroups()) {
-      if (group.producers.empty() || !select(group))
-        continue;
-      ++candidates;
-      if (!group.isPrunable()) {
-        group.producers.front()->op.emitRemark()
-            << what << " of weight '" << group.producers.front()->name
-            << "' left alone: "
-            << (group.isSafe() ? std::string("no weight reads them")
-                               : group.unsafeReason);
+    SmallVector<Candidate> found;
+    candidates(*analyses.back(), found);
+    for (Candidate &candidate : found) {
+      ++numCandidates;
+      if (!candidate.refused.empty()) {
+        candidate.anchor->op.emitRemark()
+            << what << " of weight '" << candidate.anchor->name
+            << "' left alone: " << candidate.refused;
         continue;
       }
-      FailureOr<std::vector<double>> scores = scoreGroup(group, opts.l1);
-      if (failed(scores))
+      if (failed(scorePlan(candidate.plan, opts.l1)))
         return failure();
-      plans.push_back({&group, std::move(*scores), 0});
+      plans.push_back(std::move(candidate.plan));
     }
   }
-  if (candidates == 0)
+  if (numCandidates == 0)
     return module.emitError("found no ")
-           << what << " to prune (no constant weight produces one)";
+           << what << " to prune (no constant weight produces any)";
 
   auto finalizeKeep = [&](int64_t size, int64_t numKeep) {
     numKeep = std::max<int64_t>(numKeep, std::min(opts.minKeep, size));
@@ -262,8 +289,8 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     return std::min(numKeep, size);
   };
   if (opts.global) {
-    // Rank every index of every group together, scores divided by the
-    // group's mean so that layers of different scale compare.
+    // Rank every unit of every plan together, scores divided by the plan's
+    // mean so that layers of different scale compare.
     struct Entry {
       double score;
       unsigned plan;
@@ -274,8 +301,8 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
       double mean = std::accumulate(plan.scores.begin(), plan.scores.end(),
                                     0.0) /
                     std::max<size_t>(plan.scores.size(), 1);
-      for (auto [i, s] : llvm::enumerate(plan.scores))
-        entries.push_back({mean > 0 ? s / mean : 0.0, unsigned(p),
+      for (auto [i, v] : llvm::enumerate(plan.scores))
+        entries.push_back({mean > 0 ? v / mean : 0.0, unsigned(p),
                            int64_t(i)});
     }
     int64_t numRemove = roundHalfEven(opts.ratio * entries.size());
@@ -287,33 +314,39 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     for (int64_t i = 0; i < numRemove; ++i)
       ++removed[entries[i].plan];
     for (auto [p, plan] : llvm::enumerate(plans))
-      plan.numKeep =
-          finalizeKeep(plan.group->size, plan.group->size - removed[p]);
+      plan.numKeep = finalizeKeep(plan.size, plan.size - removed[p]);
   } else {
     for (Plan &plan : plans) {
-      int64_t size = plan.group->size;
       int64_t numKeep = opts.keep > 0
-                            ? std::min(opts.keep, size)
-                            : size - roundHalfEven(opts.ratio * size);
-      plan.numKeep = finalizeKeep(size, numKeep);
+                            ? std::min(opts.keep, plan.size)
+                            : plan.size - roundHalfEven(opts.ratio * plan.size);
+      plan.numKeep = finalizeKeep(plan.size, numKeep);
     }
   }
 
   for (Plan &plan : plans) {
-    int64_t size = plan.group->size;
-    if (plan.numKeep >= size)
+    if (plan.numKeep >= plan.size)
       continue;
     // Most important first; ties keep the lower index.
-    SmallVector<int64_t> order(size);
+    SmallVector<int64_t> order(plan.size);
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
       return plan.scores[a] > plan.scores[b];
     });
-    SmallVector<int64_t> keep(order.begin(), order.begin() + plan.numKeep);
-    llvm::sort(keep);
-    if (failed(opts.zero ? zeroConsumers(*plan.group, keep)
-                         : removeIndices(*plan.group, keep)))
-      return failure();
+    SmallVector<int64_t> units(order.begin(), order.begin() + plan.numKeep);
+    llvm::sort(units);
+    for (auto [group, factor] : plan.parts) {
+      SmallVector<int64_t> keep;
+      for (int64_t u : units)
+        for (int64_t j = 0; j < factor; ++j)
+          keep.push_back(u * factor + j);
+      if (opts.zero) {
+        if (failed(zeroConsumers(*group, keep)))
+          return failure();
+      } else if (failed(removeIndices(*group, keep))) {
+        return failure();
+      }
+    }
   }
 
   // Constants and shape-only values nothing uses any more.
@@ -333,6 +366,49 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     return module.emitError("internal error: structural pruning produced "
                             "invalid IR");
   return success();
+}
+
+/// Neurons and filters: every group a weight produces.
+void channelCandidates(const DimCoupling &coupling, bool convolutions,
+                       SmallVectorImpl<Candidate> &out) {
+  for (const CouplingGroup &group : coupling.getGroups()) {
+    if (group.producers.empty() || group.hasConvProducer != convolutions)
+      continue;
+    Candidate candidate;
+    candidate.anchor = group.producers.front();
+    if (!group.isSafe())
+      candidate.refused = group.unsafeReason;
+    else if (!group.reducedByContraction)
+      candidate.refused = "no weight reads them";
+    candidate.plan.parts = {{&group, 1}};
+    candidate.plan.size = group.size;
+    out.push_back(std::move(candidate));
+  }
+}
+
+/// Attention heads.
+void headCandidates(const DimCoupling &coupling,
+                    SmallVectorImpl<Candidate> &out) {
+  ArrayRef<CouplingGroup> groups = coupling.getGroups();
+  for (const HeadStructure &hs : coupling.getHeadStructures()) {
+    const Weight *anchor = nullptr;
+    for (unsigned flat : hs.flatGroups)
+      if (!anchor && !groups[flat].producers.empty())
+        anchor = groups[flat].producers.front();
+    if (!anchor)
+      continue;
+    Candidate candidate;
+    candidate.anchor = anchor;
+    if (!hs.unsafeReason.empty())
+      candidate.refused = hs.unsafeReason;
+    else if (!hs.hasConsumer)
+      candidate.refused = "no weight reads the heads";
+    candidate.plan.parts = {{&groups[hs.headGroup], 1}};
+    for (unsigned flat : hs.flatGroups)
+      candidate.plan.parts.push_back({&groups[flat], hs.headSize});
+    candidate.plan.size = hs.numHeads;
+    out.push_back(std::move(candidate));
+  }
 }
 
 struct RawStructuralOptions {
@@ -372,10 +448,11 @@ struct PruneNeuronsPass
     if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
                                        scope, mode},
                                       getOperation(), opts)) ||
-        failed(runStructural(getOperation(), opts, exclude, "neurons",
-                             [](const CouplingGroup &group) {
-                               return !group.hasConvProducer;
-                             })))
+        failed(runStructural(
+            getOperation(), opts, exclude, "neurons",
+            [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
+              channelCandidates(coupling, /*convolutions=*/false, out);
+            })))
       signalPassFailure();
   }
 };
@@ -388,10 +465,27 @@ struct PruneFiltersPass
     if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
                                        scope, mode},
                                       getOperation(), opts)) ||
-        failed(runStructural(getOperation(), opts, exclude, "filters",
-                             [](const CouplingGroup &group) {
-                               return group.hasConvProducer;
-                             })))
+        failed(runStructural(
+            getOperation(), opts, exclude, "filters",
+            [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
+              channelCandidates(coupling, /*convolutions=*/true, out);
+            })))
+      signalPassFailure();
+  }
+};
+
+struct PruneHeadsPass : prune::impl::PruneHeadsBase<PruneHeadsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    StructuralOptions opts;
+    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
+                                       scope, mode},
+                                      getOperation(), opts)) ||
+        failed(runStructural(
+            getOperation(), opts, exclude, "heads",
+            [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
+              headCandidates(coupling, out);
+            })))
       signalPassFailure();
   }
 };

@@ -45,6 +45,9 @@ struct CouplingGroup {
   int64_t size = 0;
   /// Why the group cannot be pruned (empty when it can).
   std::string unsafeReason;
+  /// True when the only reason is that a reshape splits the dim into
+  /// heads (such groups can still lose whole heads).
+  bool refusedOnlyForSplit = false;
   /// Weight constants whose output dim is in the group (the producers), and
   /// weights whose reduction dim is in the group (the consumers).
   SmallVector<const Weight *> producers, consumers;
@@ -62,11 +65,28 @@ struct CouplingGroup {
   }
 };
 
+/// Attention heads: a dim of size H*D that reshapes split into [H, D]. The
+/// H dims of every split form one group (`headGroup`, size H); the flat
+/// dims form `flatGroups`. Removing head h removes index h of the head
+/// group and indices [h*D, (h+1)*D) of every flat group.
+struct HeadStructure {
+  unsigned headGroup = 0;
+  int64_t numHeads = 0, headSize = 0;
+  SmallVector<unsigned> flatGroups;
+  /// Why the heads cannot be pruned (empty when they can).
+  std::string unsafeReason;
+  bool hasProducer = false, hasConsumer = false;
+  bool isPrunable() const {
+    return unsafeReason.empty() && hasProducer && hasConsumer;
+  }
+};
+
 class DimCoupling {
 public:
   DimCoupling(func::FuncOp func, const WeightDiscovery &weights);
 
   ArrayRef<CouplingGroup> getGroups() const { return groups; }
+  ArrayRef<HeadStructure> getHeadStructures() const { return heads; }
 
   /// Prints the groups (for tests and --debug-style inspection).
   void print(raw_ostream &os) const;
@@ -75,7 +95,8 @@ private:
   unsigned getNode(Value value, int64_t dim);
   unsigned getUseNode(OpOperand &use, int64_t dim);
   void couple(unsigned a, unsigned b) { classes.unionSets(a, b); }
-  void markUnsafe(unsigned node, const Twine &reason);
+  void markUnsafe(unsigned node, const Twine &reason, bool isSplit = false);
+  void buildHeadStructures();
   void visit(Operation *op);
 
   func::FuncOp func;
@@ -83,7 +104,14 @@ private:
   SmallVector<DimNode> nodes;
   DenseMap<std::pair<void *, int64_t>, unsigned> nodeIds;
   llvm::EquivalenceClasses<unsigned> classes;
-  DenseMap<unsigned, std::string> unsafe;
+  DenseMap<unsigned, std::pair<std::string, bool>> unsafe;
+  struct SplitLink {
+    unsigned collapsedNode, outerNode;
+    int64_t innerSize;
+  };
+  SmallVector<SplitLink> splits;
+  DenseMap<unsigned, unsigned> groupOfLeader;
+  SmallVector<HeadStructure> heads;
   DenseSet<unsigned> reduced;
   SmallVector<CouplingGroup> groups;
 };

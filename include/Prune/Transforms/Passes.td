@@ -285,6 +285,32 @@ def PruneFilters : Pass<"prune-filters", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def PruneHeads : Pass<"prune-heads", "ModuleOp"> {
+  let summary = "Remove attention heads";
+  let description = [{
+    Finds attention heads from the reshapes that split a [.., H*D] dim into
+    [.., H, D] (`tensor.expand_shape`, and the `tensor.collapse_shape` that
+    merges them back) and removes the least important heads: the q, k and v
+    projections lose D output rows per head (with their biases), the output
+    projection loses D input columns per head, and every tensor on the way
+    (transposes, the 3-D `batch_matmul` or 4-D `linalg.generic` attention,
+    softmax, reshapes) gets the new H. A head's score aggregates the norms
+    of every weight slice of that head. Grouped-query attention (key/value
+    heads shared between query heads) is refused with a remark, as is every
+    group the coupling analysis cannot prove safe.
+
+    Before (4 heads of 8): `%q = ... tensor<8x32xf32>`,
+    `tensor.expand_shape %q [[0], [1, 2]] output_shape [8, 4, 8]`, ...,
+    output projection weight `tensor<32x32xf32>`.
+    After `--prune-heads="ratio=0.5"`: the q/k/v weights are
+    `tensor<16x32xf32>`, the expand gives `tensor<8x2x8xf32>`, and the
+    output projection weight is `tensor<32x16xf32>`.
+  }];
+  let options = PruneStructuralOptions;
+  let dependentDialects = ["::mlir::prune::PruneDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def PrunePrintCoupling : Pass<"prune-print-coupling", "ModuleOp"> {
   let summary = "Print the dimension-coupling groups (inspection and tests)";
   let description = [{
