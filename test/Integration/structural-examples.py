@@ -7,10 +7,10 @@
 # RUN: %python %s --prune-opt prune-opt --mlir-opt mlir-opt --mlir-runner mlir-runner \
 # RUN:   --shared-libs %mlir_c_runner_utils,%mlir_runner_utils | FileCheck %s
 # REQUIRES: numpy
-# CHECK: mlp prune-neurons{{.*}} OK
-# CHECK: cnn prune-filters{{.*}} OK
-# CHECK: transformer prune-heads{{.*}} OK
-# CHECK: transformer prune-neurons{{.*}} OK
+# CHECK: mlp --prune-neurons{{.*}} OK
+# CHECK: cnn --prune-filters{{.*}} OK
+# CHECK: transformer --prune-heads{{.*}} OK
+# CHECK: transformer --prune-neurons{{.*}} OK
 
 import os
 import re
