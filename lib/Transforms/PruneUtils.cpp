@@ -239,11 +239,8 @@ FailureOr<BlockTiling> mlir::prune::getBlockTiling(const Weight &weight,
 }
 
 void mlir::prune::recordSparsity(const Weight &weight, SparsityAttr pattern,
-                                 int64_t numZeros) {
+                                 double ratio) {
   MLIRContext *ctx = weight.op.getContext();
-  double ratio = weight.getNumElements()
-                     ? static_cast<double>(numZeros) / weight.getNumElements()
-                     : 0.0;
   // Keep the recorded ratio in [0, 1) even for an all-zero weight.
   ratio = std::min(ratio, std::nextafter(1.0, 0.0));
   auto withRatio = [&](std::optional<int64_t> dim,
@@ -395,13 +392,37 @@ MaskResult mlir::prune::computePatternMask(const Weight &weight,
   }
 }
 
+/// The achieved ratio of `plan`: the fraction of zero elements, or for a
+/// block pattern the fraction of all-zero tiles.
+static double getAchievedRatio(const PlannedMask &plan) {
+  auto isZero = [&](int64_t e) { return !plan.keep[e] || plan.data.isZero(e); };
+  if (plan.pattern.getPattern() == SparsityKind::Block) {
+    std::string why;
+    FailureOr<BlockTiling> tiling =
+        getBlockTiling(*plan.weight, plan.pattern.getBlock()[0],
+                       plan.pattern.getBlock()[1], why);
+    if (succeeded(tiling) && tiling->getNumBlocks() > 0) {
+      std::vector<uint8_t> live(tiling->getNumBlocks(), 0);
+      tiling->forEachElement([&](int64_t block, int64_t e) {
+        if (!isZero(e))
+          live[block] = 1;
+      });
+      int64_t zeroBlocks = std::count(live.begin(), live.end(), 0);
+      return static_cast<double>(zeroBlocks) / live.size();
+    }
+  }
+  int64_t zeros = 0;
+  for (int64_t e = 0, n = plan.data.size(); e < n; ++e)
+    zeros += isZero(e);
+  return plan.data.size() ? static_cast<double>(zeros) / plan.data.size()
+                          : 0.0;
+}
+
 void mlir::prune::commitMasks(MutableArrayRef<PlannedMask> plans) {
   for (PlannedMask &plan : plans) {
-    int64_t zeros = 0;
-    for (int64_t i = 0, e = plan.data.size(); i < e; ++i)
-      zeros += !plan.keep[i] || plan.data.isZero(i);
+    double ratio = getAchievedRatio(plan);
     writeMasked(plan.weight->op, plan.data, plan.keep);
-    recordSparsity(*plan.weight, plan.pattern, zeros);
+    recordSparsity(*plan.weight, plan.pattern, ratio);
   }
 }
 

@@ -106,10 +106,10 @@ MaskResult computePatternMask(const Weight &weight, const WeightData &data,
                               MutableArrayRef<uint8_t> keep);
 
 /// Records `pattern` (in the constant's coordinates) with the achieved
-/// ratio on the weight constant, and the same pattern in operand
+/// `ratio` (the fraction of zero elements, or of zero tiles for a block
+/// pattern) on the weight constant, and the same pattern in operand
 /// coordinates on every consumer.
-void recordSparsity(const Weight &weight, SparsityAttr pattern,
-                    int64_t numZeros);
+void recordSparsity(const Weight &weight, SparsityAttr pattern, double ratio);
 
 /// A mask computed for one weight, to be written once every weight of the
 /// module has been checked (so that a failure leaves the module untouched).
