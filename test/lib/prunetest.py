@@ -81,23 +81,10 @@ def parse_args(argv=None, need_jit=True):
     p.add_argument("--shared-libs", required=need_jit,
                    help="comma-separated runtime libraries for mlir-runner")
     args = p.parse_args(argv)
-    libs = args.shared_libs
-    if libs and args.mlir_runner:
-        libs = ",".join(_resolve_lib(lib, args.mlir_runner) for lib in libs.split(","))
-    return Tools(args.prune_opt, args.mlir_opt, args.mlir_runner, libs)
-
-
-def _resolve_lib(lib, runner):
-    """`lib` as given when it exists; otherwise the same file next to
-    mlir-runner's LLVM (<prefix>/bin/mlir-runner -> <prefix>/lib/<lib>).
-    The fallback covers a lit configuration whose %mlir_c_runner_utils
-    lost its directory (config.mlir_lib_dir empty)."""
-    if os.path.isabs(lib) and os.path.exists(lib):
-        return lib
-    alt = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(runner))),
-                       "lib", os.path.basename(lib))
-    check(os.path.exists(alt), "runtime library %s not found (nor %s)" % (lib, alt))
-    return alt
+    for lib in (args.shared_libs or "").split(","):
+        check(not lib or os.path.isabs(lib) and os.path.exists(lib),
+              "runtime library %r not found (is %%mlir_c_runner_utils set?)" % lib)
+    return Tools(args.prune_opt, args.mlir_opt, args.mlir_runner, args.shared_libs)
 
 
 # ---------------------------------------------------------------------------
