@@ -37,6 +37,13 @@ static std::vector<float> aggregate(const WeightData &data, int64_t numGroups,
   return scores;
 }
 
+static bool hasNaN(const WeightData &data) {
+  for (int64_t e = 0; e < data.size(); ++e)
+    if (std::isnan(data.get(e)))
+      return true;
+  return false;
+}
+
 /// Index of element `e` along `dim` of `shape`.
 static int64_t coordinate(ArrayRef<int64_t> shape, int64_t dim, int64_t e) {
   int64_t inner = 1;
@@ -103,6 +110,12 @@ struct PruneImportancePass
     for (const Weight &weight : discovery.getWeights()) {
       FailureOr<WeightData> data = WeightData::get(weight.op);
       if (failed(data)) {
+        anyFailed = true;
+        continue;
+      }
+      if (isa<FloatType>(data->getElementType()) && hasNaN(*data)) {
+        weight.op.emitError("weight '")
+            << weight.name << "' contains NaN; refusing to score it";
         anyFailed = true;
         continue;
       }
