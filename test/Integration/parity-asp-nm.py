@@ -18,6 +18,7 @@ import os
 import sys
 from itertools import permutations
 
+sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import numpy as np
 import prunetest
