@@ -11,6 +11,9 @@
 # CHECK: cnn --prune-filters{{.*}} OK
 # CHECK: transformer --prune-heads{{.*}} OK
 # CHECK: transformer --prune-neurons{{.*}} OK
+# CHECK: transformer --prune-layers{{.*}} OK
+# CHECK: cnn --prune-layers{{.*}} OK
+# CHECK: transformer unit=layer: identity; OK
 
 import os
 import re
@@ -66,6 +69,20 @@ def main():
     run(tools, "cnn", "prune-filters", {"ratio": "0.25"})
     run(tools, "transformer", "prune-heads", {"ratio": "0.5"})
     run(tools, "transformer", "prune-neurons", {"ratio": "0.5"})
+    run(tools, "transformer", "prune-layers", {"count": "1"})
+    run(tools, "cnn", "prune-layers", {"count": "1"})
+    run_layer(tools)
+
+
+def run_layer(tools):
+    """unit=layer on the one-layer encoder leaves the identity."""
+    text = pt.load_example("transformer")
+    x = pt.model_input("transformer")
+    pruned = tools.prune(text, [pt.pass_flag("prune-layers", {"unit": "layer"})])
+    pt.check(num_params(pruned) == 0, "removing the only layer left weights behind")
+    got = pt.parse_memref_print(tools.jit(pt.add_main(pruned, x, (8, 32))), (8, 32))
+    pt.check(np.abs(got - x).max() < 1e-6, "removing the only layer is not the identity")
+    print("transformer unit=layer: identity; OK")
 
 
 pt.main_guard(main)

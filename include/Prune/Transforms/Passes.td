@@ -311,6 +311,47 @@ def PruneHeads : Pass<"prune-heads", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def PruneLayers : Pass<"prune-layers", "ModuleOp"> {
+  let summary = "Remove residual branches or whole transformer layers";
+  let description = [{
+    Finds residual adds `y = x + f(x)` (an elementwise add whose one input
+    is computed from the other) whose branch `f` holds at least one weight
+    and whose values are used nowhere else, and removes the least important
+    ones: `y = x + f(x)` becomes `y = x` and the branch disappears. With
+    `unit=layer`, two consecutive branches (an attention branch and the MLP
+    branch after it) form one layer; removing it maps the layer's input
+    straight to its output (the value the next layer reads, or the
+    function's result), normalisation after the adds included: "remove 2-3
+    layers of DistilBERT". Scores are data-free: the RMS (`l2`) or mean
+    absolute value (`l1`) of the unit's weights; a `#prune.sparsity<pattern
+    = layer>` written on a residual add asks `prune-apply` to remove exactly
+    that branch.
+
+    `mode=zero` keeps the branch and zeroes its last weight and every
+    constant between that weight and the add (exact for branches that end
+    in a linear layer with bias): the exactness oracle of `mode=remove`.
+
+    Before: `%y = linalg.generic {... arith.addf ...} ins(%x, %fx ...)`
+    where `%fx` is an MLP of `%x`. After `--prune-layers="count=1"`: uses of
+    `%y` use `%x` and the MLP's ops and weights are gone.
+  }];
+  let options = [
+    Option<"count", "count", "int64_t", /*default=*/"1",
+           "Number of units to remove (ignored when ratio > 0)">,
+    Option<"ratio", "ratio", "double", /*default=*/"0.0",
+           "Fraction of the units to remove, in [0, 1)">,
+    Option<"unit", "unit", "std::string", /*default=*/"\"branch\"",
+           "'branch' (one residual branch) or 'layer' (two consecutive "
+           "branches: attention + MLP)">,
+    Option<"metric", "metric", "std::string", /*default=*/"\"l2\"",
+           "Unit score: 'l2' (RMS of its weights) or 'l1' (mean |w|)">,
+    Option<"mode", "mode", "std::string", /*default=*/"\"remove\"",
+           "'remove' or 'zero' (see above; unit=branch only)">,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
 def PrunePrintCoupling : Pass<"prune-print-coupling", "ModuleOp"> {
   let summary = "Print the dimension-coupling groups (inspection and tests)";
   let description = [{
