@@ -84,7 +84,7 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
     });
 
     SmallVector<PlannedMask> plans;
-    DenseSet<const Weight *> planned;
+    DenseMap<const Weight *, SparsityAttr> planned;
     bool anyFailed = false;
     for (auto [op, attr] : requests) {
       auto [weight, request] = resolveRequest(op, attr, discovery);
@@ -92,16 +92,25 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
         anyFailed = true;
         continue;
       }
-      if (!planned.insert(weight).second) {
+      auto [it, inserted] = planned.try_emplace(weight, request);
+      if (!inserted) {
         // The same weight asked for twice (on the constant and on its
-        // consumer): both must agree.
-        for (PlannedMask &plan : plans)
-          if (plan.weight == weight && plan.pattern.getPattern() !=
-                                           request.getPattern()) {
-            op->emitError("conflicting 'prune.sparsity' requests for weight '")
-                << weight->name << "'";
-            anyFailed = true;
-          }
+        // consumer): both must agree, except that one may leave the dim
+        // open.
+        SparsityAttr first = it->second;
+        if (first.getPattern() != request.getPattern() ||
+            first.getN() != request.getN() ||
+            first.getM() != request.getM() ||
+            first.getBlock() != request.getBlock() ||
+            first.getHeads() != request.getHeads() ||
+            getRatioValue(first.getRatio()) !=
+                getRatioValue(request.getRatio()) ||
+            (first.getDim() && request.getDim() &&
+             first.getDim() != request.getDim())) {
+          op->emitError("conflicting 'prune.sparsity' requests for weight '")
+              << weight->name << "'";
+          anyFailed = true;
+        }
         continue;
       }
       if (request.isStructural()) {
