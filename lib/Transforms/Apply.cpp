@@ -99,8 +99,7 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
         // open.
         SparsityAttr first = it->second;
         if (first.getPattern() != request.getPattern() ||
-            first.getN() != request.getN() ||
-            first.getM() != request.getM() ||
+            first.getN() != request.getN() || first.getM() != request.getM() ||
             first.getBlock() != request.getBlock() ||
             first.getHeads() != request.getHeads() ||
             getRatioValue(first.getRatio()) !=
