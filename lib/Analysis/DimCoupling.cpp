@@ -346,11 +346,14 @@ void DimCoupling::buildHeadStructures() {
           hs.unsafeReason.empty())
         hs.unsafeReason = group.unsafeReason;
     };
-    check(groups[hs.headGroup]);
-    if (flatGroupSet.contains(hs.headGroup) && hs.unsafeReason.empty())
+    bool flatIsHeads = llvm::any_of(hs.flatGroups, [&](unsigned flat) {
+      return structureOfHeadGroup.count(flat) != 0;
+    });
+    if (flatGroupSet.contains(hs.headGroup) || flatIsHeads)
       hs.unsafeReason = "its heads are themselves split from other heads "
                         "(grouped-query attention shares key/value heads "
                         "between query heads)";
+    check(groups[hs.headGroup]);
     for (unsigned flat : hs.flatGroups) {
       const CouplingGroup &group = groups[flat];
       check(group);
