@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
+#include "mlir/IR/Operation.h"
 
 #include <cstring>
 
@@ -151,13 +152,35 @@ static void fillMasked(MutableArrayRef<char> dst, const WeightData &data,
       std::memset(dst.data() + i * bytes, 0, bytes);
 }
 
+/// True if an attribute of another op than `op` (anywhere in the top-level
+/// op that holds it) refers to the same resource blob.
+static bool isResourceShared(arith::ConstantOp op,
+                             DenseResourceElementsAttr resource) {
+  Operation *top = op;
+  while (Operation *parent = top->getParentOp())
+    top = parent;
+  bool shared = false;
+  top->walk([&](Operation *other) {
+    if (other == op.getOperation() || shared)
+      return;
+    other->getAttrDictionary().walk([&](DenseResourceElementsAttr attr) {
+      if (attr.getRawHandle() == resource.getRawHandle())
+        shared = true;
+    });
+  });
+  return shared;
+}
+
 void mlir::prune::writeMasked(arith::ConstantOp op, const WeightData &data,
                               ArrayRef<uint8_t> keep) {
   auto type = cast<RankedTensorType>(op.getType());
   size_t numBytes = data.size() * data.getElementBytes();
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue())) {
+    // A blob other ops also read (tied weights, a weight that also feeds a
+    // gather) keeps its data; this constant gets a blob of its own.
+    bool shared = isResourceShared(op, resource);
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (blob && blob->isMutable() && !data.isSplat()) {
+    if (!shared && blob && blob->isMutable() && !data.isSplat()) {
       fillMasked(blob->getMutableData(), data, keep);
       return;
     }
@@ -165,6 +188,11 @@ void mlir::prune::writeMasked(arith::ConstantOp op, const WeightData &data,
         numBytes, std::max<size_t>(data.getElementBytes(), alignof(double)),
         /*dataIsMutable=*/true);
     fillMasked(fresh.getMutableData(), data, keep);
+    if (shared) {
+      op.setValueAttr(cast<TypedAttr>(DenseResourceElementsAttr::get(
+          type, resource.getRawHandle().getKey(), std::move(fresh))));
+      return;
+    }
     resource.getRawHandle().getResource()->setBlob(std::move(fresh));
     return;
   }

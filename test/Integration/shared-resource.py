@@ -5,13 +5,8 @@
 # non-zeros in every m along its recorded dim, and the recorded ratio must be
 # the fraction of zeros it holds.
 #
-# XFAIL: *
-# Bug: the passes treat the two constants as two weights, compute a 2:4 mask
-# for each (along dim 0 and dim 1), and write both into the one shared blob,
-# so the blob holds the union of the masks: groups with 0 or 1 survivor along
-# either dim, 65.6% zeros, while both constants claim 2:4 and the first
-# claims ratio 0.5. (Either treat constants sharing a blob as one weight, or
-# give a pruned constant its own resource.)
+# Each pruned constant gets a blob of its own (the shared blob keeps its
+# data for the other readers), so each holds exactly its own pattern.
 #
 # RUN: %python %s --prune-opt prune-opt
 # REQUIRES: numpy
