@@ -306,7 +306,19 @@ static LogicalResult getBlockScores(const Weight &weight,
     return weight.op.emitError("attached block importance of '")
            << weight.name << "' does not match the requested "
            << tiling.blockRows << "x" << tiling.blockCols << " blocks";
+  if (auto resource =
+          dyn_cast<DenseResourceElementsAttr>(importance.getScores())) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() !=
+                     static_cast<size_t>(numBlocks) * sizeof(float))
+      return weight.op.emitError("importance scores '")
+             << resource.getRawHandle().getKey()
+             << "' are missing or of the wrong size";
+  }
   readScores(importance.getScores(), scores);
+  if (llvm::any_of(scores, [](float s) { return std::isnan(s); }))
+    return weight.op.emitError("importance scores of '")
+           << weight.name << "' contain NaN";
   return success();
 }
 
