@@ -22,36 +22,37 @@
 // CHECK:      arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5>} dense<{{\[\[}}0.000000e+00, 0.000000e+00, 3.000000e+00, -4.000000e+00, 0.000000e+00, 0.000000e+00, 7.000000e+00, -8.000000e+00], [0.000000e+00, 0.000000e+00, -7.500000e-01, 8.000000e+00, -1.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<2x8xf32>
 // CHECK:      arith.constant dense<1.000000e+00> : tensor<4x4xf16>
 
+// Keys are sorted; other keys may come in between.
 // JSON:      "total": {
-// JSON-NEXT:   "compressed_bytes": 162,
-// JSON-NEXT:   "dense_bytes": 192,
-// JSON-NEXT:   "flops_after": 296,
-// JSON-NEXT:   "flops_before": 464,
-// JSON-NEXT:   "name": "total",
-// JSON-NEXT:   "nonzeros": 35,
-// JSON-NEXT:   "params": 56,
-// JSON-NEXT:   "sparsity": 0.375
+// JSON:        "compressed_bytes": 162,
+// JSON:        "dense_bytes": 192,
+// JSON:        "flops_after": 296,
+// JSON:        "flops_before": 464,
+// JSON:        "name": "total",
+// JSON:        "nonzeros": 35,
+// JSON:        "params": 56,
+// JSON:        "sparsity": 0.375
 // JSON:      "weights": [
-// JSON-NEXT:   {
-// JSON-NEXT:     "compressed_bytes": 34,
-// JSON-NEXT:     "dense_bytes": 64,
-// JSON-NEXT:     "dtype": "f32",
-// JSON-NEXT:     "flops_after": 64,
-// JSON-NEXT:     "flops_before": 128,
-// JSON-NEXT:     "name": "fc1.weight",
-// JSON-NEXT:     "nonzeros": 8,
-// JSON-NEXT:     "params": 16,
-// JSON-NEXT:     "pattern": "2:4",
-// JSON-NEXT:     "shape": "2x8",
-// JSON-NEXT:     "sparsity": 0.5
+// JSON:        {
+// JSON:          "compressed_bytes": 34,
+// JSON:          "dense_bytes": 64,
+// JSON:          "dtype": "f32",
+// JSON:          "flops_after": 64,
+// JSON:          "flops_before": 128,
+// JSON:          "name": "fc1.weight",
+// JSON:          "nonzeros": 8,
+// JSON:          "params": 16,
+// JSON:          "pattern": "2:4",
+// JSON:          "shape": "2x8",
+// JSON:          "sparsity": 0.5
 // JSON:          "compressed_bytes": 44,
 // JSON:          "name": "fc2.weight",
-// JSON-NEXT:     "nonzeros": 3,
+// JSON:          "nonzeros": 3,
 // JSON:          "pattern": "unstructured",
 // JSON:          "sparsity": 0.625
 // JSON:          "compressed_bytes": 32,
-// JSON-NEXT:     "dense_bytes": 32,
-// JSON-NEXT:     "dtype": "f16",
+// JSON:          "dense_bytes": 32,
+// JSON:          "dtype": "f16",
 // JSON:          "name": "fc3.weight",
 // JSON:          "pattern": "dense",
 // JSON:          "compressed_bytes": 52,
