@@ -106,6 +106,7 @@ static LogicalResult zeroBranch(const ResidualBranch &branch,
 
 namespace {
 struct Unit {
+  func::FuncOp func;
   Operation *anchor;
   Value from, to; // remove: uses of `to` become uses of `from`
   SmallVector<const Weight *> weights;
@@ -161,8 +162,8 @@ struct PruneLayersPass : prune::impl::PruneLayersBase<PruneLayersPass> {
                 << branch.refused;
             continue;
           }
-          units.push_back({branch.add, branch.skip, branch.add->getResult(0),
-                           branch.weights, &branch});
+          units.push_back({func, branch.add, branch.skip,
+                           branch.add->getResult(0), branch.weights, &branch});
         }
         continue;
       }
@@ -177,7 +178,7 @@ struct PruneLayersPass : prune::impl::PruneLayersBase<PruneLayersPass> {
         for (const Weight *w : branches[layer.second].weights)
           if (!llvm::is_contained(weights, w))
             weights.push_back(w);
-        units.push_back({anchor, layer.input, layer.output, weights});
+        units.push_back({func, anchor, layer.input, layer.output, weights});
       }
     }
     if (numCandidates == 0) {
@@ -205,8 +206,13 @@ struct PruneLayersPass : prune::impl::PruneLayersBase<PruneLayersPass> {
     // Later units first, so that an earlier unit's output is still alive
     // when a later unit maps its input to it.
     llvm::sort(chosen, std::greater<unsigned>());
+    if (mode == "remove")
+      for (unsigned index : chosen)
+        recordStructuralBaseline(units[index].func, discovery);
     for (unsigned index : chosen) {
       Unit &u = units[index];
+      if (mode == "remove")
+        recordRemoved(u.func, unit == "layer" ? "layers" : "branches", 1);
       if (mode == "zero") {
         if (failed(zeroBranch(*u.branch, discovery)))
           return signalPassFailure();

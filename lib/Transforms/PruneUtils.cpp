@@ -6,6 +6,8 @@
 
 #include "Prune/Transforms/PruneUtils.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -472,4 +474,55 @@ LogicalResult mlir::prune::pruneEveryWeight(ModuleOp module,
     return failure();
   commitMasks(plans);
   return success();
+}
+
+double mlir::prune::getFlops(linalg::LinalgOp op) {
+  double flops = 2.0;
+  for (int64_t range : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(range))
+      return 0.0;
+    flops *= static_cast<double>(range);
+  }
+  return flops;
+}
+
+double mlir::prune::getTotalFlops(Operation *root) {
+  double total = 0.0;
+  root->walk([&](linalg::LinalgOp op) {
+    if (isPrunableConsumer(op))
+      total += getFlops(op);
+  });
+  return total;
+}
+
+void mlir::prune::recordStructuralBaseline(func::FuncOp func,
+                                           const WeightDiscovery &discovery) {
+  if (func->hasAttr(PruneDialect::kDenseFlopsAttrName))
+    return;
+  Builder builder(func.getContext());
+  int64_t params = 0;
+  for (const Weight &weight : discovery.getWeights())
+    if (weight.op->getParentOfType<func::FuncOp>() == func)
+      params += weight.getNumElements();
+  func->setAttr(PruneDialect::kDenseFlopsAttrName,
+                builder.getF64FloatAttr(getTotalFlops(func)));
+  func->setAttr(PruneDialect::kDenseParamsAttrName,
+                builder.getI64IntegerAttr(params));
+}
+
+void mlir::prune::recordRemoved(func::FuncOp func, StringRef kind,
+                                int64_t count) {
+  if (count <= 0)
+    return;
+  Builder builder(func.getContext());
+  NamedAttrList entries;
+  if (auto old =
+          func->getAttrOfType<DictionaryAttr>(PruneDialect::kRemovedAttrName))
+    entries.append(old.getValue());
+  int64_t previous = 0;
+  if (auto prev = dyn_cast_or_null<IntegerAttr>(entries.get(kind)))
+    previous = prev.getInt();
+  entries.set(kind, builder.getI64IntegerAttr(previous + count));
+  func->setAttr(PruneDialect::kRemovedAttrName,
+                entries.getDictionary(func.getContext()));
 }

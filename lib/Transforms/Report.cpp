@@ -15,6 +15,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <map>
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNEREPORT
@@ -28,6 +29,9 @@ namespace {
 struct WeightRow {
   std::string name;
   std::string shape;
+  /// The shape before structural removal (empty when never resized).
+  std::string shapeBefore;
+  int64_t paramsBefore = 0;
   std::string dtype;
   std::string pattern;
   int64_t params = 0;
@@ -38,18 +42,6 @@ struct WeightRow {
   double flopsAfter = 0;
 };
 } // namespace
-
-/// 2 * the product of the static loop ranges (one multiply-add per
-/// iteration), or 0 when a range is dynamic.
-static double getFlops(linalg::LinalgOp op) {
-  double flops = 2.0;
-  for (int64_t range : op.getStaticLoopRanges()) {
-    if (ShapedType::isDynamic(range))
-      return 0.0;
-    flops *= static_cast<double>(range);
-  }
-  return flops;
-}
 
 static std::string formatShape(ArrayRef<int64_t> shape) {
   std::string s;
@@ -114,6 +106,9 @@ namespace {
 struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
   using Base::Base;
 
+  /// Structures removed per kind (neurons, filters, heads, ...).
+  std::map<std::string, int64_t> removed;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     WeightDiscovery discovery(module);
@@ -130,6 +125,14 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
       row.shape = formatShape(weight.type.getShape());
       llvm::raw_string_ostream(row.dtype) << weight.type.getElementType();
       row.params = data->size();
+      row.paramsBefore = row.params;
+      if (auto dense = weight.op->getAttrOfType<DenseI64ArrayAttr>(
+              PruneDialect::kDenseShapeAttrName)) {
+        row.shapeBefore = formatShape(dense.asArrayRef());
+        row.paramsBefore = 1;
+        for (int64_t d : dense.asArrayRef())
+          row.paramsBefore *= d;
+      }
       row.nonzeros = data->countNonZeros();
       row.denseBytes = row.params * data->getElementBytes();
       auto pattern = weight.op->getAttrOfType<SparsityAttr>(
@@ -138,9 +141,15 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
           compressedBytes(weight, *data, pattern, row.nonzeros, row.pattern);
       double density =
           row.params ? static_cast<double>(row.nonzeros) / row.params : 1.0;
+      // A consumer's FLOPs are proportional to its weight's size (one
+      // multiply-add per weight element and output position), so structural
+      // removal scales them by params / paramsBefore.
+      double shrink = row.params ? static_cast<double>(row.paramsBefore) /
+                                       row.params
+                                 : 1.0;
       for (const WeightUse &use : weight.uses) {
         double flops = getFlops(use.consumer);
-        row.flopsBefore += flops;
+        row.flopsBefore += flops * shrink;
         row.flopsAfter += flops * density;
         auto [it, inserted] =
             consumerDensity.try_emplace(use.consumer.getOperation(), density);
@@ -154,6 +163,7 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     total.name = "total";
     for (const WeightRow &row : rows) {
       total.params += row.params;
+      total.paramsBefore += row.paramsBefore;
       total.nonzeros += row.nonzeros;
       total.denseBytes += row.denseBytes;
       total.compressedBytes += row.compressedBytes;
@@ -169,6 +179,32 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
       total.flopsBefore += flops;
       total.flopsAfter += flops * density;
     });
+    // Functions that lost structures remember their FLOPs and parameters
+    // from before (removed weights included).
+    double baselineFlops = 0.0, currentFlops = 0.0;
+    int64_t baselineParams = 0, currentParams = 0;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      auto flops =
+          func->getAttrOfType<FloatAttr>(PruneDialect::kDenseFlopsAttrName);
+      auto params =
+          func->getAttrOfType<IntegerAttr>(PruneDialect::kDenseParamsAttrName);
+      if (!flops || !params)
+        continue;
+      baselineFlops += flops.getValueAsDouble();
+      currentFlops += getTotalFlops(func);
+      baselineParams += params.getInt();
+      // The baseline replaces what the rows say about this function.
+      for (auto [weight, row] : llvm::zip(discovery.getWeights(), rows))
+        if (weight.op->getParentOfType<func::FuncOp>() == func)
+          currentParams += row.paramsBefore;
+      if (auto dict = func->getAttrOfType<DictionaryAttr>(
+              PruneDialect::kRemovedAttrName))
+        for (NamedAttribute entry : dict)
+          removed[entry.getName().getValue().str()] +=
+              cast<IntegerAttr>(entry.getValue()).getInt();
+    }
+    total.flopsBefore += baselineFlops - currentFlops;
+    total.paramsBefore += baselineParams - currentParams;
 
     if (!quiet)
       printTable(rows, total);
@@ -186,6 +222,7 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
         {"dtype", row.dtype},
         {"pattern", row.pattern},
         {"params", row.params},
+        {"params_before", row.paramsBefore},
         {"nonzeros", row.nonzeros},
         {"sparsity", sparsity},
         {"dense_bytes", row.denseBytes},
@@ -197,12 +234,20 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
   LogicalResult writeJson(ModuleOp module, ArrayRef<WeightRow> rows,
                           const WeightRow &total) {
     llvm::json::Array weights;
-    for (const WeightRow &row : rows)
-      weights.push_back(toJson(row));
+    for (const WeightRow &row : rows) {
+      llvm::json::Object object = toJson(row);
+      if (!row.shapeBefore.empty())
+        object["shape_before"] = row.shapeBefore;
+      weights.push_back(std::move(object));
+    }
     llvm::json::Object totalJson = toJson(total);
     totalJson.erase("shape");
     totalJson.erase("dtype");
     totalJson.erase("pattern");
+    llvm::json::Object removedJson;
+    for (auto &[kind, count] : removed)
+      removedJson[kind] = count;
+    totalJson["removed"] = std::move(removedJson);
     llvm::json::Value doc = llvm::json::Object{
         {"weights", std::move(weights)}, {"total", std::move(totalJson)}};
     std::string error;
@@ -226,7 +271,7 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     return file;
   }
 
-  static void printTable(ArrayRef<WeightRow> rows, const WeightRow &total) {
+  void printTable(ArrayRef<WeightRow> rows, const WeightRow &total) {
     auto &os = llvm::errs();
     auto line = [&](const WeightRow &r) {
       double sparsity =
@@ -255,6 +300,24 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
                        (long long)total.nonzeros, (long long)total.denseBytes,
                        (long long)total.compressedBytes, total.flopsBefore,
                        total.flopsAfter, reduction);
+    if (removed.empty() && total.paramsBefore == total.params)
+      return;
+    os << "structural: parameters " << total.paramsBefore << " -> "
+       << total.params << ", removed:";
+    for (auto &[kind, count] : removed)
+      os << " " << kind << " " << count;
+    os << "\n";
+    for (const WeightRow &r : rows) {
+      if (r.shapeBefore.empty())
+        continue;
+      double flopsRatio = r.flopsBefore > 0 ? r.flopsAfter / r.flopsBefore : 1;
+      os << llvm::format("  %-28s %s -> %s, params %lld -> %lld, FLOPs "
+                         "%.4g -> %.4g (%.0f%%)\n",
+                         r.name.substr(0, 28).c_str(), r.shapeBefore.c_str(),
+                         r.shape.c_str(), (long long)r.paramsBefore,
+                         (long long)r.params, r.flopsBefore, r.flopsAfter,
+                         100.0 * flopsRatio);
+    }
   }
 };
 } // namespace

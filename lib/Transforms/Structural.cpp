@@ -117,6 +117,10 @@ static LogicalResult removeIndices(const CouplingGroup &group,
     auto type = cast<RankedTensorType>(value.getType());
     RankedTensorType newType = shrink(type, dims, size);
     if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
+      if (!constant->hasAttr(PruneDialect::kDenseShapeAttrName))
+        constant->setAttr(PruneDialect::kDenseShapeAttrName,
+                          DenseI64ArrayAttr::get(constant.getContext(),
+                                                 type.getShape()));
       FailureOr<WeightData> data = WeightData::get(constant);
       if (failed(data))
         return failure();
@@ -217,6 +221,7 @@ struct StructuralOptions {
 /// One prunable unit set: removing unit u removes, from every part
 /// (group, factor), the indices [u*factor, (u+1)*factor).
 struct Plan {
+  func::FuncOp func;
   SmallVector<std::pair<const CouplingGroup *, int64_t>> parts;
   int64_t size = 0;
   std::vector<double> scores;
@@ -275,6 +280,7 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
       }
       if (failed(scorePlan(candidate.plan, opts.l1)))
         return failure();
+      candidate.plan.func = func;
       plans.push_back(std::move(candidate.plan));
     }
   }
@@ -324,9 +330,15 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     }
   }
 
+  if (!opts.zero)
+    for (Plan &plan : plans)
+      if (plan.numKeep < plan.size)
+        recordStructuralBaseline(plan.func, discovery);
   for (Plan &plan : plans) {
     if (plan.numKeep >= plan.size)
       continue;
+    if (!opts.zero)
+      recordRemoved(plan.func, what, plan.size - plan.numKeep);
     // Most important first; ties keep the lower index.
     SmallVector<int64_t> order(plan.size);
     std::iota(order.begin(), order.end(), 0);

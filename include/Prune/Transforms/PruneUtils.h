@@ -16,6 +16,7 @@
 #include "Prune/Analysis/WeightData.h"
 #include "Prune/Analysis/WeightDiscovery.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <vector>
@@ -130,6 +131,21 @@ LogicalResult pruneEveryWeight(ModuleOp module,
                                const WeightDiscovery &discovery,
                                SparsityAttr pattern,
                                const MetricChoice &metric);
+
+/// 2 * the product of the static loop ranges of `op` (one multiply-add per
+/// iteration), or 0 when a range is dynamic.
+double getFlops(linalg::LinalgOp op);
+
+/// FLOPs of every contraction and convolution under `root`.
+double getTotalFlops(Operation *root);
+
+/// Before the first structural change to `func`: records its FLOPs and the
+/// parameters of its weights (prune.dense_flops / prune.dense_params).
+void recordStructuralBaseline(func::FuncOp func,
+                              const WeightDiscovery &discovery);
+
+/// Adds `count` removed structures of `kind` to `func`'s prune.removed.
+void recordRemoved(func::FuncOp func, StringRef kind, int64_t count);
 
 /// Emits the standard remark for a weight left dense.
 void remarkSkipped(const Weight &weight, const Twine &why);

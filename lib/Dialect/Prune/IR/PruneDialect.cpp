@@ -531,5 +531,36 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
     }
     return success();
   }
+  if (name == kDenseShapeAttrName) {
+    auto shape = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    auto type = op->getNumResults() == 1
+                    ? dyn_cast<RankedTensorType>(op->getResult(0).getType())
+                    : RankedTensorType();
+    if (!shape || !type || shape.size() != type.getRank())
+      return op->emitOpError()
+             << "'" << name
+             << "' must be an array<i64> with one entry per dim of the "
+                "op's tensor result";
+    return success();
+  }
+  if (name == kDenseFlopsAttrName) {
+    if (!isa<FloatAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a float";
+    return success();
+  }
+  if (name == kDenseParamsAttrName) {
+    if (!isa<IntegerAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be an integer";
+    return success();
+  }
+  if (name == kRemovedAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!dict || !llvm::all_of(dict, [](NamedAttribute entry) {
+          return isa<IntegerAttr>(entry.getValue());
+        }))
+      return op->emitOpError()
+             << "'" << name << "' must be a dictionary of integers";
+    return success();
+  }
   return op->emitOpError() << "unknown prune attribute '" << name << "'";
 }

@@ -27,7 +27,11 @@ def Prune_Dialect : Dialect {
       in the consumed operand's coordinates) asks for, or records, a sparsity
       pattern;
     * `prune.target = #prune.target<...>` on a module names the hardware that
-      lowering aims at.
+      lowering aims at;
+    * `prune.dense_shape = array<i64: ...>` on a weight constant, and
+      `prune.dense_flops`, `prune.dense_params` and `prune.removed = {...}`
+      on a function, record what structural pruning removed, for
+      `prune-report`.
 
     The dialect verifies these discardable attributes against the operation
     that carries them (for example, the shape of the scores against the shape
@@ -40,6 +44,15 @@ def Prune_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kImportanceAttrName = "prune.importance";
     static constexpr ::llvm::StringLiteral kSparsityAttrName = "prune.sparsity";
     static constexpr ::llvm::StringLiteral kTargetAttrName = "prune.target";
+    /// Bookkeeping of structural pruning, read by prune-report: the shape a
+    /// weight constant had before structural removal (array<i64>), and on a
+    /// function its FLOPs (f64) and weight parameters (i64) before the first
+    /// removal and the count of removed structures per kind (a dictionary
+    /// of i64, e.g. {neurons = 128, heads = 2}).
+    static constexpr ::llvm::StringLiteral kDenseShapeAttrName = "prune.dense_shape";
+    static constexpr ::llvm::StringLiteral kDenseFlopsAttrName = "prune.dense_flops";
+    static constexpr ::llvm::StringLiteral kDenseParamsAttrName = "prune.dense_params";
+    static constexpr ::llvm::StringLiteral kRemovedAttrName = "prune.removed";
   }];
 }
 
