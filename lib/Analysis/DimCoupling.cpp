@@ -315,6 +315,14 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
   buildHeadStructures();
 }
 
+std::optional<unsigned> DimCoupling::getGroupIndex(Value value,
+                                                  int64_t dim) const {
+  auto it = nodeIds.find(std::make_pair(value.getAsOpaquePointer(), dim));
+  if (it == nodeIds.end())
+    return std::nullopt;
+  return groupOfLeader.lookup(classes.getLeaderValue(it->second));
+}
+
 void DimCoupling::buildHeadStructures() {
   auto groupOf = [&](unsigned node) {
     return groupOfLeader.lookup(classes.getLeaderValue(node));

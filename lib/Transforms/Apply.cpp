@@ -6,6 +6,7 @@
 
 #include "Prune/Transforms/Passes.h"
 #include "Prune/Transforms/PruneUtils.h"
+#include "Prune/Transforms/Structural.h"
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNEAPPLY
@@ -76,16 +77,28 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     WeightDiscovery discovery(module);
-    SmallVector<std::pair<Operation *, SparsityAttr>> requests;
+    SmallVector<std::pair<Operation *, SparsityAttr>> requests, structural;
     module.walk([&](Operation *op) {
       if (auto attr = op->getAttrOfType<SparsityAttr>(
               PruneDialect::kSparsityAttrName))
-        requests.push_back({op, attr});
+        (attr.isStructural() ? structural : requests).push_back({op, attr});
     });
+
+    // Structural requests (channel, head, layer) are planned on the
+    // dimension-coupling analysis and carried out after the fine-grained
+    // ones.
+    std::function<LogicalResult()> commitStructural;
+    bool anyFailed = false;
+    if (!structural.empty()) {
+      auto planned = planStructuralRequests(module, structural, discovery);
+      if (failed(planned))
+        anyFailed = true;
+      else
+        commitStructural = std::move(*planned);
+    }
 
     SmallVector<PlannedMask> plans;
     DenseMap<const Weight *, SparsityAttr> planned;
-    bool anyFailed = false;
     for (auto [op, attr] : requests) {
       auto [weight, request] = resolveRequest(op, attr, discovery);
       if (!weight) {
@@ -110,14 +123,6 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
               << weight->name << "'";
           anyFailed = true;
         }
-        continue;
-      }
-      if (request.isStructural()) {
-        op->emitError("prune-apply does not carry out structural pattern '")
-            << stringifySparsityKind(request.getPattern())
-            << "' yet; use prune-unstructured, prune-nm or prune-blocks "
-               "patterns here";
-        anyFailed = true;
         continue;
       }
       FailureOr<WeightData> data = WeightData::get(weight->op);
@@ -157,6 +162,8 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
     if (anyFailed)
       return signalPassFailure();
     commitMasks(plans);
+    if (commitStructural && failed(commitStructural()))
+      signalPassFailure();
   }
 };
 } // namespace

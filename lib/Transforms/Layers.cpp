@@ -221,20 +221,7 @@ struct PruneLayersPass : prune::impl::PruneLayersBase<PruneLayersPass> {
       u.to.replaceAllUsesWith(u.from);
     }
     // Erase what the removed units leave unused.
-    bool erased = true;
-    while (erased) {
-      erased = false;
-      SmallVector<Operation *> dead;
-      module.walk([&](Operation *op) {
-        if (op->getNumResults() && isOpTriviallyDead(op))
-          dead.push_back(op);
-      });
-      for (Operation *op : llvm::reverse(dead))
-        if (isOpTriviallyDead(op)) {
-          op->erase();
-          erased = true;
-        }
-    }
+    eraseUnused(module);
     if (failed(verify(module))) {
       module.emitError("internal error: prune-layers produced invalid IR");
       return signalPassFailure();

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <algorithm>
@@ -525,4 +526,21 @@ void mlir::prune::recordRemoved(func::FuncOp func, StringRef kind,
   entries.set(kind, builder.getI64IntegerAttr(previous + count));
   func->setAttr(PruneDialect::kRemovedAttrName,
                 entries.getDictionary(func.getContext()));
+}
+
+void mlir::prune::eraseUnused(Operation *root) {
+  bool erased = true;
+  while (erased) {
+    erased = false;
+    SmallVector<Operation *> dead;
+    root->walk([&](Operation *op) {
+      if (op != root && op->getNumResults() && isOpTriviallyDead(op))
+        dead.push_back(op);
+    });
+    for (Operation *op : llvm::reverse(dead))
+      if (isOpTriviallyDead(op)) {
+        op->erase();
+        erased = true;
+      }
+  }
 }

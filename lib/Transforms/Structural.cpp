@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Prune/Analysis/DimCoupling.h"
+#include "Prune/Analysis/ResidualBranches.h"
+#include "Prune/Transforms/Structural.h"
 #include "Prune/Transforms/Passes.h"
 #include "Prune/Transforms/PruneUtils.h"
 
@@ -15,6 +17,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 #include <cmath>
 #include <numeric>
@@ -211,6 +214,13 @@ static FailureOr<std::vector<double>> scoreGroup(const CouplingGroup &group,
   return scores;
 }
 
+/// Reads f32 scores into doubles.
+static void readScoresAsDouble(ElementsAttr scores, std::vector<double> &out) {
+  std::vector<float> values;
+  readScores(scores, values);
+  out.assign(values.begin(), values.end());
+}
+
 namespace {
 struct StructuralOptions {
   double ratio;
@@ -222,6 +232,8 @@ struct StructuralOptions {
 /// (group, factor), the indices [u*factor, (u+1)*factor).
 struct Plan {
   func::FuncOp func;
+  /// What the units are, for the report (defaults to the pass's kind).
+  std::string kind;
   SmallVector<std::pair<const CouplingGroup *, int64_t>> parts;
   int64_t size = 0;
   std::vector<double> scores;
@@ -253,6 +265,50 @@ LogicalResult scorePlan(Plan &plan, bool l1) {
   if (!l1)
     for (double &v : plan.scores)
       v = std::sqrt(v);
+  return success();
+}
+
+/// Removes (or, with `zero`, zeroes the consumers of) the units of every
+/// plan beyond its `numKeep` most important, records what was removed as
+/// `kind`, erases what becomes unused and verifies the result.
+LogicalResult applyPlans(ModuleOp module, MutableArrayRef<Plan> plans,
+                         const WeightDiscovery &discovery, bool zero,
+                         StringRef kind) {
+  if (!zero)
+    for (Plan &plan : plans)
+      if (plan.numKeep < plan.size)
+        recordStructuralBaseline(plan.func, discovery);
+  for (Plan &plan : plans) {
+    if (plan.numKeep >= plan.size)
+      continue;
+    if (!zero)
+      recordRemoved(plan.func, plan.kind.empty() ? kind : plan.kind,
+                    plan.size - plan.numKeep);
+    // Most important first; ties keep the lower index.
+    SmallVector<int64_t> order(plan.size);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+      return plan.scores[a] > plan.scores[b];
+    });
+    SmallVector<int64_t> units(order.begin(), order.begin() + plan.numKeep);
+    llvm::sort(units);
+    for (auto [group, factor] : plan.parts) {
+      SmallVector<int64_t> keep;
+      for (int64_t u : units)
+        for (int64_t j = 0; j < factor; ++j)
+          keep.push_back(u * factor + j);
+      if (zero) {
+        if (failed(zeroConsumers(*group, keep)))
+          return failure();
+      } else if (failed(removeIndices(*group, keep))) {
+        return failure();
+      }
+    }
+  }
+  eraseUnused(module);
+  if (failed(verify(module)))
+    return module.emitError("internal error: structural pruning produced "
+                            "invalid IR");
   return success();
 }
 
@@ -330,54 +386,7 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     }
   }
 
-  if (!opts.zero)
-    for (Plan &plan : plans)
-      if (plan.numKeep < plan.size)
-        recordStructuralBaseline(plan.func, discovery);
-  for (Plan &plan : plans) {
-    if (plan.numKeep >= plan.size)
-      continue;
-    if (!opts.zero)
-      recordRemoved(plan.func, what, plan.size - plan.numKeep);
-    // Most important first; ties keep the lower index.
-    SmallVector<int64_t> order(plan.size);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-      return plan.scores[a] > plan.scores[b];
-    });
-    SmallVector<int64_t> units(order.begin(), order.begin() + plan.numKeep);
-    llvm::sort(units);
-    for (auto [group, factor] : plan.parts) {
-      SmallVector<int64_t> keep;
-      for (int64_t u : units)
-        for (int64_t j = 0; j < factor; ++j)
-          keep.push_back(u * factor + j);
-      if (opts.zero) {
-        if (failed(zeroConsumers(*group, keep)))
-          return failure();
-      } else if (failed(removeIndices(*group, keep))) {
-        return failure();
-      }
-    }
-  }
-
-  // Constants and shape-only values nothing uses any more.
-  bool erased = true;
-  while (erased) {
-    SmallVector<Operation *> dead;
-    module.walk([&](Operation *op) {
-      if (isa<arith::ConstantOp, tensor::EmptyOp, linalg::FillOp>(op) &&
-          op->getNumResults() == 1 && op->use_empty())
-        dead.push_back(op);
-    });
-    for (Operation *op : dead)
-      op->erase();
-    erased = !dead.empty();
-  }
-  if (failed(verify(module)))
-    return module.emitError("internal error: structural pruning produced "
-                            "invalid IR");
-  return success();
+  return applyPlans(module, plans, discovery, opts.zero, what);
 }
 
 /// Neurons and filters: every group a weight produces.
@@ -514,3 +523,223 @@ struct PrunePrintCouplingPass
   }
 };
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Hand-written structural requests (prune-apply)
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Everything a set of structural requests needs until it is carried out.
+struct StructuralRequestState {
+  DenseMap<Operation *, std::unique_ptr<DimCoupling>> couplings;
+  DenseMap<Operation *, SmallVector<ResidualBranch>> branches;
+  SmallVector<Plan> plans;
+  SmallVector<std::pair<Value, Value>> layerRemovals; // uses of second -> first
+  SmallVector<Operation *> requestOps;
+};
+} // namespace
+
+/// The weight constant and constant dim a request on `op` names.
+static std::optional<std::pair<const Weight *, int64_t>>
+resolveWeightDim(Operation *op, SparsityAttr attr,
+                 const WeightDiscovery &discovery) {
+  if (const Weight *weight = discovery.lookup(op))
+    return std::make_pair(weight, *attr.getDim());
+  auto weights = discovery.getWeightsOf(op);
+  const Weight *weight = nullptr;
+  const WeightUse *use = nullptr;
+  for (auto [w, u] : weights)
+    if (!attr.getOperand() || u->operandNumber == *attr.getOperand()) {
+      if (weight) {
+        op->emitError("op consumes several weights; say which one "
+                      "'prune.sparsity' means with 'operand'");
+        return std::nullopt;
+      }
+      std::tie(weight, use) = std::make_pair(w, u);
+    }
+  if (!weight) {
+    op->emitError("'prune.sparsity' pattern '")
+        << stringifySparsityKind(attr.getPattern())
+        << "' on an op that consumes no constant weight";
+    return std::nullopt;
+  }
+  int64_t operandDim = *attr.getDim();
+  if (operandDim >= static_cast<int64_t>(use->operandToConst.size()) ||
+      use->operandToConst[operandDim].size() != 1) {
+    op->emitError("dim ") << operandDim
+                          << " of the weight operand is not a single dim of "
+                             "the weight constant";
+    return std::nullopt;
+  }
+  return std::make_pair(weight, use->operandToConst[operandDim].front());
+}
+
+FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
+    ModuleOp module, ArrayRef<std::pair<Operation *, SparsityAttr>> requests,
+    const WeightDiscovery &discovery) {
+  auto state = std::make_shared<StructuralRequestState>();
+  bool anyFailed = false;
+  auto couplingOf = [&](Operation *op) -> DimCoupling & {
+    auto func = op->getParentOfType<func::FuncOp>();
+    auto &slot = state->couplings[func];
+    if (!slot)
+      slot = std::make_unique<DimCoupling>(func, discovery);
+    return *slot;
+  };
+  DenseSet<const CouplingGroup *> plannedGroups;
+  for (auto [op, attr] : requests) {
+    state->requestOps.push_back(op);
+    double ratio = getRatioValue(attr.getRatio()).value_or(0.0);
+    if (attr.getPattern() == SparsityKind::Layer) {
+      auto func = op->getParentOfType<func::FuncOp>();
+      auto &branches = state->branches[func];
+      if (branches.empty())
+        branches = findResidualBranches(func, discovery);
+      const ResidualBranch *found = nullptr;
+      for (const ResidualBranch &branch : branches)
+        if (branch.add == op)
+          found = &branch;
+      if (!found) {
+        op->emitError("'prune.sparsity' pattern 'layer' must be on a "
+                      "residual add y = x + f(x) whose branch f holds a "
+                      "weight");
+        anyFailed = true;
+        continue;
+      }
+      if (!found->refused.empty()) {
+        op->emitError("cannot remove this residual branch: ")
+            << found->refused;
+        anyFailed = true;
+        continue;
+      }
+      state->layerRemovals.push_back({found->skip, op->getResult(0)});
+      continue;
+    }
+    if (!attr.getDim()) {
+      op->emitError("structural 'prune.sparsity' needs 'dim'");
+      anyFailed = true;
+      continue;
+    }
+    auto resolved = resolveWeightDim(op, attr, discovery);
+    if (!resolved) {
+      anyFailed = true;
+      continue;
+    }
+    auto [weight, constDim] = *resolved;
+    DimCoupling &coupling = couplingOf(weight->op);
+    std::optional<unsigned> groupIndex =
+        coupling.getGroupIndex(weight->op.getResult(), constDim);
+    ArrayRef<CouplingGroup> groups = coupling.getGroups();
+    Plan plan;
+    plan.func = weight->op->getParentOfType<func::FuncOp>();
+    if (attr.getPattern() == SparsityKind::Channel) {
+      const CouplingGroup *group = groupIndex ? &groups[*groupIndex] : nullptr;
+      if (!group || !group->isPrunable()) {
+        op->emitError("cannot remove channels along dim ")
+            << constDim << " of weight '" << weight->name << "': "
+            << (!group                 ? std::string("the dim is not coupled")
+                : !group->isSafe()     ? group->unsafeReason
+                : group->producers.empty()
+                    ? std::string("no weight produces it")
+                    : std::string("no weight reads it"));
+        anyFailed = true;
+        continue;
+      }
+      plan.parts = {{group, 1}};
+      plan.size = group->size;
+      plan.kind = group->hasConvProducer ? "filters" : "neurons";
+    } else {
+      // Heads: the structure whose flat groups hold the requested dim.
+      const HeadStructure *heads = nullptr;
+      for (const HeadStructure &hs : coupling.getHeadStructures())
+        if (groupIndex && llvm::is_contained(hs.flatGroups, *groupIndex))
+          heads = &hs;
+      if (!heads || heads->numHeads != *attr.getHeads()) {
+        op->emitError("dim ")
+            << constDim << " of weight '" << weight->name
+            << "' is not split into " << *attr.getHeads()
+            << " attention heads"
+            << (heads ? (" (it has " + Twine(heads->numHeads) + ")").str()
+                      : std::string());
+        anyFailed = true;
+        continue;
+      }
+      if (!heads->isPrunable()) {
+        op->emitError("cannot remove heads of weight '")
+            << weight->name << "': "
+            << (heads->unsafeReason.empty()
+                    ? std::string("no weight reads or produces them")
+                    : heads->unsafeReason);
+        anyFailed = true;
+        continue;
+      }
+      plan.parts = {{&groups[heads->headGroup], 1}};
+      for (unsigned flat : heads->flatGroups)
+        plan.parts.push_back({&groups[flat], heads->headSize});
+      plan.size = heads->numHeads;
+      plan.kind = "heads";
+    }
+    if (!plannedGroups.insert(plan.parts.front().first).second) {
+      op->emitError("another 'prune.sparsity' request already removes "
+                    "these structures");
+      anyFailed = true;
+      continue;
+    }
+    // Attached channel scores of any weight along its coupled dim, or
+    // attached head scores along the requested dim; else l2 norms.
+    ImportanceAttr importance = getAttachedImportance(weight->op);
+    ImportanceAttr channelScores;
+    if (attr.getPattern() == SparsityKind::Channel)
+      for (const DimNode &node : plan.parts.front().first->nodes) {
+        auto constant = node.use ? arith::ConstantOp()
+                                 : node.value.getDefiningOp<arith::ConstantOp>();
+        ImportanceAttr attached =
+            constant ? getAttachedImportance(constant) : ImportanceAttr();
+        if (!channelScores && attached &&
+            attached.getGranularity() == Granularity::Channel &&
+            attached.getDim() == node.dim)
+          channelScores = attached;
+      }
+    if (channelScores) {
+      readScoresAsDouble(channelScores.getScores(), plan.scores);
+    } else if (attr.getPattern() == SparsityKind::Head && importance &&
+               importance.getGranularity() == Granularity::Head &&
+               importance.getDim() == constDim &&
+               importance.getHeads() == plan.size) {
+      readScoresAsDouble(importance.getScores(), plan.scores);
+    } else if (failed(scorePlan(plan, /*l1=*/false))) {
+      anyFailed = true;
+      continue;
+    }
+    plan.numKeep = std::max<int64_t>(
+        1, plan.size - roundHalfEven(ratio * plan.size));
+    state->plans.push_back(std::move(plan));
+  }
+  if (anyFailed)
+    return failure();
+  std::function<LogicalResult()> commit = [state, module,
+                                           &discovery]() mutable
+      -> LogicalResult {
+    for (Operation *op : state->requestOps)
+      op->removeAttr(PruneDialect::kSparsityAttrName);
+    for (Plan &plan : state->plans)
+      recordStructuralBaseline(plan.func, discovery);
+    for (auto &[skip, out] : state->layerRemovals)
+      recordStructuralBaseline(
+          out.getParentRegion()->getParentOfType<func::FuncOp>(), discovery);
+    if (failed(applyPlans(module, state->plans, discovery, /*zero=*/false,
+                          "structures")))
+      return failure();
+    for (auto &[skip, out] : llvm::reverse(state->layerRemovals)) {
+      recordRemoved(out.getParentRegion()->getParentOfType<func::FuncOp>(),
+                    "branches", 1);
+      out.replaceAllUsesWith(skip);
+    }
+    eraseUnused(module);
+    if (failed(verify(module)))
+      return module.emitError("internal error: prune-apply produced invalid "
+                              "IR");
+    return success();
+  };
+  return commit;
+}

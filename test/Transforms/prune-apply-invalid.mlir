@@ -40,7 +40,7 @@ func.func @two_weights(%o: tensor<2x2xf32>) -> tensor<2x2xf32> {
 
 func.func @structural(%x: tensor<1x4xf32>, %o: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<1.0> : tensor<4x2xf32>
-  // expected-error @+1 {{prune-apply does not carry out structural pattern 'channel' yet; use prune-unstructured, prune-nm or prune-blocks patterns here}}
+  // expected-error @+1 {{cannot remove channels along dim 1 of weight 'weight0': reaches a function argument}}
   %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = channel, dim = 1, ratio = 0.5>} ins(%x, %w : tensor<1x4xf32>, tensor<4x2xf32>) outs(%o : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }

@@ -87,6 +87,8 @@ public:
 
   ArrayRef<CouplingGroup> getGroups() const { return groups; }
   ArrayRef<HeadStructure> getHeadStructures() const { return heads; }
+  /// The index of the group holding dim `dim` of `value`, if it has a node.
+  std::optional<unsigned> getGroupIndex(Value value, int64_t dim) const;
 
   /// Prints the groups (for tests and --debug-style inspection).
   void print(raw_ostream &os) const;

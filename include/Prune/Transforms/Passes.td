@@ -195,6 +195,15 @@ def PruneApply : Pass<"prune-apply", "ModuleOp"> {
     pattern. A `prune.sparsity` on an op that consumes no weight is an
     error, and nothing is rewritten.
 
+    Structural patterns are carried out with the engine of `prune-neurons`
+    / `prune-filters` / `prune-heads` / `prune-layers`: `channel` (with
+    `dim` and `ratio`) removes that fraction of the coupled channels,
+    `head` (with `heads`, `dim` and `ratio`) that fraction of the attention
+    heads splitting `dim`, and `layer` on a residual add removes its branch.
+    Attached channel- or head-granularity `#prune.importance` scores along
+    the same dim choose what goes; otherwise the l2 norm of the coupled
+    weight slices. Every request is checked before anything changes.
+
     Before:
 
     ```mlir

@@ -147,6 +147,10 @@ void recordStructuralBaseline(func::FuncOp func,
 /// Adds `count` removed structures of `kind` to `func`'s prune.removed.
 void recordRemoved(func::FuncOp func, StringRef kind, int64_t count);
 
+/// Erases the side-effect-free ops under `root` that nothing uses (what
+/// removing structures leaves behind).
+void eraseUnused(Operation *root);
+
 /// Emits the standard remark for a weight left dense.
 void remarkSkipped(const Weight &weight, const Twine &why);
 
