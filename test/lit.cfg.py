@@ -43,6 +43,19 @@ if _has_module("numpy"):
     config.available_features.add("numpy")
 if _has_module("torch"):
     config.available_features.add("torch")
+if _has_module("onnx"):
+    config.available_features.add("onnx")
+# ONNX tests (test/Target/ONNX, test/Integration/onnx-*): prune-translate is
+# built only when libonnx is installed; onnxruntime-node and the PaddleOCR
+# models come from npm (scripts/setup.sh installs them into build-npm/).
+if os.path.exists(os.path.join(config.prune_obj_root, "bin", "prune-translate")):
+    config.available_features.add("prune-translate")
+_npm = os.environ.get("PRUNE_NPM_DIR", os.path.join(config.prune_src_root, "build-npm"))
+config.substitutions.append(("%npm_dir", _npm))
+if shutil.which("node") and os.path.isdir(os.path.join(_npm, "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+if os.path.isdir(os.path.join(_npm, "node_modules", "@gutenye", "ocr-models", "assets")):
+    config.available_features.add("ocr-models")
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -50,6 +63,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [os.path.join(config.prune_obj_root, "bin"), config.llvm_tools_dir]
 tools = [
     "prune-opt",
+    ToolSubst("prune-translate", unresolved="ignore"),
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
     ToolSubst("not", os.path.join(config.llvm_tools_dir, "not")),
