@@ -1,0 +1,2298 @@
+//===- ONNXImport.cpp - ONNX to linalg-on-tensors -------------------------===//
+//
+// Part of mlir-prune.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prune/Target/ONNX/ONNXImport.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+
+using namespace mlir;
+using namespace mlir::prune;
+
+namespace {
+
+/// Opsets of the default domain the importer knows.
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 17;
+
+/// Constants up to this many elements are folded through shape arithmetic.
+constexpr int64_t kFoldLimit = 1 << 16;
+
+/// A compile-time tensor: an initializer, a Constant node's value or the
+/// result of folded shape arithmetic. Floating-point data is kept as float,
+/// integer and boolean data as int64.
+struct ConstT {
+  bool isFloat = true;
+  SmallVector<int64_t> shape;
+  std::vector<float> f;
+  std::vector<int64_t> i;
+  std::string name;
+
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return n;
+  }
+  double at(int64_t k) const { return isFloat ? f[k] : double(i[k]); }
+  int64_t intAt(int64_t k) const { return isFloat ? int64_t(f[k]) : i[k]; }
+  SmallVector<int64_t> ints() const {
+    SmallVector<int64_t> r;
+    for (int64_t k = 0, e = numel(); k < e; ++k)
+      r.push_back(intAt(k));
+    return r;
+  }
+  static ConstT ofInts(ArrayRef<int64_t> shape, ArrayRef<int64_t> data) {
+    ConstT c;
+    c.isFloat = false;
+    c.shape.assign(shape.begin(), shape.end());
+    c.i.assign(data.begin(), data.end());
+    return c;
+  }
+};
+
+SmallVector<int64_t> strides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int64_t d = int64_t(shape.size()) - 2; d >= 0; --d)
+    s[d] = s[d + 1] * shape[d + 1];
+  return s;
+}
+
+int64_t product(ArrayRef<int64_t> v) {
+  return std::accumulate(v.begin(), v.end(), int64_t(1),
+                         std::multiplies<int64_t>());
+}
+
+/// Numpy broadcasting of two shapes; nullopt if incompatible.
+std::optional<SmallVector<int64_t>> broadcastShapes(ArrayRef<int64_t> a,
+                                                    ArrayRef<int64_t> b) {
+  size_t r = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(r);
+  for (size_t k = 0; k < r; ++k) {
+    int64_t da = k < r - a.size() ? 1 : a[k - (r - a.size())];
+    int64_t db = k < r - b.size() ? 1 : b[k - (r - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    out[k] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+/// Flat index into a (right-aligned, broadcast) operand of shape `shape` for
+/// the output multi-index `idx`.
+int64_t broadcastIndex(ArrayRef<int64_t> idx, ArrayRef<int64_t> shape) {
+  int64_t off = idx.size() - shape.size(), flat = 0;
+  SmallVector<int64_t> st = strides(shape);
+  for (size_t d = 0; d < shape.size(); ++d)
+    flat += (shape[d] == 1 ? 0 : idx[d + off]) * st[d];
+  return flat;
+}
+
+std::string sanitizeKey(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s += (isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+          c == '-')
+             ? c
+             : '_';
+  if (s.empty() || isdigit(static_cast<unsigned char>(s[0])))
+    s = "onnx_" + s;
+  return s;
+}
+
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (size_t k = 0; k < shape.size(); ++k)
+    s += (k ? "," : "") + std::to_string(shape[k]);
+  return s + "]";
+}
+
+/// The importer of one model.
+class Importer {
+public:
+  Importer(MLIRContext *ctx, const ONNXImportOptions &opts)
+      : ctx(ctx), opts(opts), b(ctx) {}
+
+  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model);
+
+private:
+  using Operand = std::variant<Value, float>;
+
+  MLIRContext *ctx;
+  const ONNXImportOptions &opts;
+  OpBuilder b;
+  int64_t opset = 0;
+  Location loc = UnknownLoc::get(ctx);
+  const onnx::NodeProto *node = nullptr;
+
+  llvm::StringMap<Value> values;
+  llvm::StringMap<ConstT> consts;
+  std::map<std::pair<std::string, std::string>, Value> materialized;
+  llvm::StringSet<> usedKeys;
+
+  // --- diagnostics --------------------------------------------------------
+  InFlightDiagnostic error() { return emitError(loc); }
+  LogicalResult fail(const Twine &msg) {
+    error() << node->op_type() << " node '" << nodeName() << "': " << msg;
+    return failure();
+  }
+  std::string nodeName() const {
+    return node->name().empty() ? node->op_type() + "_" + std::to_string(idx)
+                                : node->name();
+  }
+  int64_t idx = 0;
+
+  // --- attributes ---------------------------------------------------------
+  const onnx::AttributeProto *attr(StringRef name) const {
+    for (const auto &a : node->attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  int64_t attrInt(StringRef name, int64_t dflt) const {
+    const auto *a = attr(name);
+    return a ? a->i() : dflt;
+  }
+  float attrFloat(StringRef name, float dflt) const {
+    const auto *a = attr(name);
+    return a ? a->f() : dflt;
+  }
+  std::string attrStr(StringRef name, StringRef dflt) const {
+    const auto *a = attr(name);
+    return a ? a->s() : dflt.str();
+  }
+  std::optional<SmallVector<int64_t>> attrInts(StringRef name) const {
+    const auto *a = attr(name);
+    if (!a)
+      return std::nullopt;
+    return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+  }
+
+  // --- values and constants -----------------------------------------------
+  bool hasInput(int k) const {
+    return k < node->input_size() && !node->input(k).empty();
+  }
+  const ConstT *constIn(int k) const {
+    if (!hasInput(k))
+      return nullptr;
+    auto it = consts.find(node->input(k));
+    return it == consts.end() ? nullptr : &it->second;
+  }
+  FailureOr<SmallVector<int64_t>> shapeOf(int k) {
+    if (const ConstT *c = constIn(k))
+      return c->shape;
+    FailureOr<Value> v = valueIn(k);
+    if (failed(v))
+      return failure();
+    return SmallVector<int64_t>(
+        cast<RankedTensorType>(v->getType()).getShape());
+  }
+  FailureOr<Value> valueIn(int k);
+  Value materialize(const ConstT &c, ArrayRef<int64_t> shape);
+  FailureOr<Operand> operandIn(int k);
+  void setOut(int k, Value v) { values[node->output(k)] = v; }
+  void setConst(int k, ConstT c) {
+    c.name = node->output(k);
+    consts[node->output(k)] = std::move(c);
+  }
+
+  LogicalResult readTensor(const onnx::TensorProto &t, ConstT &out);
+
+  // --- IR helpers ---------------------------------------------------------
+  RankedTensorType f32(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+  Value scalar(float v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  Value zeros(ArrayRef<int64_t> shape, float v = 0.0f) {
+    Value e = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+    return linalg::FillOp::create(b, loc, ValueRange{scalar(v)}, ValueRange{e})
+        .getResult(0);
+  }
+  using BodyFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+  FailureOr<Value> elementwise(ArrayRef<Operand> ins, BodyFn body);
+  Value unary(Value x, BodyFn body) { return *elementwise({Operand(x)}, body); }
+  Value reduce(Value x, ArrayRef<int64_t> axes, bool isMax);
+  Value expandBack(Value reduced, ArrayRef<int64_t> fullShape,
+                   ArrayRef<int64_t> axes);
+  Value broadcastReduced(Value full, Value reduced, ArrayRef<int64_t> axes,
+                         BodyFn body);
+  FailureOr<Value> reshape(Value x, ArrayRef<int64_t> shape);
+  Value transpose(Value x, ArrayRef<int64_t> perm);
+  Value channelwise(Value x, Value perChannel, int kind);
+  Value pad(Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high, float v);
+
+  // --- ops ----------------------------------------------------------------
+  LogicalResult importNode();
+  LogicalResult foldNode(bool &folded);
+  LogicalResult convertConv();
+  LogicalResult convertConvTranspose();
+  LogicalResult convertGemm();
+  LogicalResult convertMatMul();
+  LogicalResult convertBatchNorm();
+  LogicalResult convertPool(bool isMax, bool global);
+  LogicalResult convertReduceMean();
+  LogicalResult convertSoftmax();
+  LogicalResult convertLayerNorm();
+  LogicalResult convertReshapeLike();
+  LogicalResult convertConcat();
+  LogicalResult convertSlice();
+  LogicalResult convertSplit();
+  LogicalResult convertResize();
+  LogicalResult convertElementwise(StringRef op);
+};
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::readTensor(const onnx::TensorProto &t, ConstT &out) {
+  out.shape.assign(t.dims().begin(), t.dims().end());
+  out.name = t.name();
+  int64_t n = out.numel();
+  std::string raw;
+  bool hasRaw = t.has_raw_data();
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &kv : t.external_data()) {
+      if (kv.key() == "location")
+        location = kv.value();
+      else if (kv.key() == "offset" &&
+               StringRef(kv.value()).getAsInteger(10, offset))
+        offset = -1;
+      else if (kv.key() == "length" &&
+               StringRef(kv.value()).getAsInteger(10, length))
+        length = -2;
+    }
+    SmallString<256> path(opts.baseDir);
+    llvm::sys::path::append(path, location);
+    auto buf = llvm::MemoryBuffer::getFile(path);
+    if (!buf) {
+      error() << "tensor '" << t.name() << "': external data file '" << path
+              << "' cannot be read: " << buf.getError().message();
+      return failure();
+    }
+    StringRef all = (*buf)->getBuffer();
+    if (length == -1)
+      length = int64_t(all.size()) - offset;
+    if (offset < 0 || length < 0 || offset + length > int64_t(all.size())) {
+      error() << "tensor '" << t.name() << "': external data file '" << path
+              << "' is too short (" << all.size() << " bytes, need "
+              << offset + length << ")";
+      return failure();
+    }
+    raw = all.substr(offset, length).str();
+    hasRaw = true;
+  } else if (hasRaw) {
+    raw = t.raw_data();
+  }
+  auto sizeError = [&](int64_t have, int64_t elt) {
+    error() << "tensor '" << t.name() << "' holds " << have
+            << " bytes, but its shape " << shapeStr(out.shape) << " needs "
+            << n * elt;
+    return failure();
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    out.isFloat = true;
+    if (hasRaw) {
+      if (int64_t(raw.size()) != n * 4)
+        return sizeError(raw.size(), 4);
+      out.f.resize(n);
+      memcpy(out.f.data(), raw.data(), n * 4);
+    } else {
+      if (t.float_data_size() != n)
+        return sizeError(t.float_data_size() * 4, 4);
+      out.f.assign(t.float_data().begin(), t.float_data().end());
+    }
+    return success();
+  case onnx::TensorProto::DOUBLE:
+    out.isFloat = true;
+    if (hasRaw) {
+      if (int64_t(raw.size()) != n * 8)
+        return sizeError(raw.size(), 8);
+      const double *d = reinterpret_cast<const double *>(raw.data());
+      out.f.assign(d, d + n);
+    } else {
+      out.f.assign(t.double_data().begin(), t.double_data().end());
+    }
+    return success();
+  case onnx::TensorProto::INT64:
+    out.isFloat = false;
+    if (hasRaw) {
+      if (int64_t(raw.size()) != n * 8)
+        return sizeError(raw.size(), 8);
+      out.i.resize(n);
+      memcpy(out.i.data(), raw.data(), n * 8);
+    } else {
+      out.i.assign(t.int64_data().begin(), t.int64_data().end());
+    }
+    return success();
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    out.isFloat = false;
+    if (hasRaw) {
+      int elt = t.data_type() == onnx::TensorProto::INT32 ? 4 : 1;
+      if (int64_t(raw.size()) != n * elt)
+        return sizeError(raw.size(), elt);
+      for (int64_t k = 0; k < n; ++k) {
+        if (elt == 4)
+          out.i.push_back(reinterpret_cast<const int32_t *>(raw.data())[k]);
+        else if (t.data_type() == onnx::TensorProto::INT8)
+          out.i.push_back(reinterpret_cast<const int8_t *>(raw.data())[k]);
+        else
+          out.i.push_back(reinterpret_cast<const uint8_t *>(raw.data())[k]);
+      }
+    } else {
+      out.i.assign(t.int32_data().begin(), t.int32_data().end());
+    }
+    return success();
+  default:
+    error() << "tensor '" << t.name() << "' has unsupported element type "
+            << onnx::TensorProto::DataType_Name(
+                   onnx::TensorProto::DataType(t.data_type()));
+    return failure();
+  }
+}
+
+/// Emits `c` as an `arith.constant dense_resource<key>` of type `shape`
+/// (same number of elements), once per (constant, shape).
+Value Importer::materialize(const ConstT &c, ArrayRef<int64_t> shape) {
+  auto key = std::make_pair(c.name, shapeStr(shape));
+  auto it = materialized.find(key);
+  if (it != materialized.end())
+    return it->second;
+  std::vector<float> data = c.f;
+  if (!c.isFloat)
+    for (int64_t v : c.i)
+      data.push_back(float(v));
+  std::string base = sanitizeKey(c.name), name = base;
+  for (int k = 1; usedKeys.contains(name); ++k)
+    name = base + "_" + std::to_string(k);
+  usedKeys.insert(name);
+  auto type = f32(shape);
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign<float>(
+      data, /*dataIsMutable=*/true);
+  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  // Constants live at the top of the function, as importers emit them.
+  OpBuilder::InsertionGuard g(b);
+  Block *entry = b.getInsertionBlock();
+  b.setInsertionPointToStart(entry);
+  Location cloc = NameLoc::get(b.getStringAttr(c.name),
+                               FileLineColLoc::get(ctx, opts.fileName, 0, 0));
+  Value v = arith::ConstantOp::create(b, cloc, type, attr);
+  materialized[key] = v;
+  return v;
+}
+
+FailureOr<Value> Importer::valueIn(int k) {
+  if (!hasInput(k)) {
+    (void)fail("missing input " + std::to_string(k));
+    return failure();
+  }
+  const std::string &name = node->input(k);
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto ct = consts.find(name);
+  if (ct != consts.end())
+    return materialize(ct->second, ct->second.shape);
+  (void)fail("input '" + name + "' is not defined");
+  return failure();
+}
+
+/// A float scalar for single-element constants, a (possibly materialized)
+/// tensor otherwise.
+FailureOr<Importer::Operand> Importer::operandIn(int k) {
+  if (const ConstT *c = constIn(k))
+    if (c->numel() == 1)
+      return Operand(float(c->at(0)));
+  FailureOr<Value> v = valueIn(k);
+  if (failed(v))
+    return failure();
+  return Operand(*v);
+}
+
+//===----------------------------------------------------------------------===//
+// IR helpers
+//===----------------------------------------------------------------------===//
+
+/// One linalg.generic over the broadcast shape of `ins` (numpy rules). A
+/// constant operand's broadcast unit dims are dropped from its type, so a
+/// [C,1,1] bias on [N,C,H,W] reads as a per-channel tensor<Cxf32> through
+/// (d0,d1,d2,d3) -> (d1); float scalars are captured constants.
+FailureOr<Value> Importer::elementwise(ArrayRef<Operand> ins, BodyFn body) {
+  SmallVector<int64_t> outShape;
+  bool first = true;
+  for (const Operand &o : ins) {
+    if (!std::holds_alternative<Value>(o))
+      continue;
+    auto shape =
+        cast<RankedTensorType>(std::get<Value>(o).getType()).getShape();
+    if (first) {
+      outShape.assign(shape.begin(), shape.end());
+      first = false;
+      continue;
+    }
+    auto bs = broadcastShapes(outShape, shape);
+    if (!bs) {
+      (void)fail("operand shapes " + shapeStr(outShape) + " and " +
+                 shapeStr(shape) + " do not broadcast");
+      return failure();
+    }
+    outShape = *bs;
+  }
+  int64_t rank = outShape.size();
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  SmallVector<int> slot; // operand -> block argument, -1 for scalars
+  SmallVector<Value> scalars;
+  for (const Operand &o : ins) {
+    if (!std::holds_alternative<Value>(o)) {
+      slot.push_back(-1);
+      scalars.push_back(scalar(std::get<float>(o)));
+      continue;
+    }
+    Value v = std::get<Value>(o);
+    auto shape = cast<RankedTensorType>(v.getType()).getShape();
+    int64_t off = rank - shape.size();
+    SmallVector<AffineExpr> exprs;
+    SmallVector<int64_t> kept;
+    bool isConst = v.getDefiningOp<arith::ConstantOp>() != nullptr;
+    for (int64_t d = 0; d < int64_t(shape.size()); ++d) {
+      bool bcast = shape[d] == 1 && outShape[d + off] != 1;
+      if (bcast && isConst)
+        continue;
+      kept.push_back(shape[d]);
+      exprs.push_back(bcast ? b.getAffineConstantExpr(0)
+                            : b.getAffineDimExpr(d + off));
+    }
+    if (isConst && kept.size() != shape.size()) {
+      // Re-type the constant without its broadcast unit dims.
+      auto cst = v.getDefiningOp<arith::ConstantOp>();
+      auto attr = dyn_cast<DenseResourceElementsAttr>(cst.getValue());
+      if (attr) {
+        auto it = llvm::find_if(materialized,
+                                [&](auto &kv) { return kv.second == v; });
+        if (it != materialized.end())
+          v = materialize(consts[it->first.first], kept);
+      }
+    }
+    slot.push_back(inputs.size());
+    inputs.push_back(v);
+    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, outShape, b.getF32Type());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        SmallVector<Value> operands;
+        size_t s = 0;
+        for (int k : slot)
+          operands.push_back(k < 0 ? scalars[s++] : args[k]);
+        linalg::YieldOp::create(nb, nl, body(nb, nl, operands));
+      });
+  return op.getResult(0);
+}
+
+/// Sum or max of `x` over `axes` (dropped from the result).
+Value Importer::reduce(Value x, ArrayRef<int64_t> axes, bool isMax) {
+  auto shape = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t rank = shape.size();
+  SmallVector<int64_t> outShape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool red = llvm::is_contained(axes, d);
+    iters.push_back(red ? utils::IteratorType::reduction
+                        : utils::IteratorType::parallel);
+    if (!red) {
+      outShape.push_back(shape[d]);
+      outExprs.push_back(b.getAffineDimExpr(d));
+    }
+  }
+  Value init =
+      zeros(outShape, isMax ? -std::numeric_limits<float>::infinity() : 0.0f);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init}, maps,
+      iters, [&](OpBuilder &nb, Location nl, ValueRange args) {
+        Value r =
+            isMax ? arith::MaximumFOp::create(nb, nl, args[0], args[1])
+                        .getResult()
+                  : arith::AddFOp::create(nb, nl, args[0], args[1]).getResult();
+        linalg::YieldOp::create(nb, nl, r);
+      });
+  return op.getResult(0);
+}
+
+/// Re-inserts the reduced `axes` of `fullShape` as unit dims.
+Value Importer::expandBack(Value reduced, ArrayRef<int64_t> fullShape,
+                           ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> kd(fullShape.begin(), fullShape.end());
+  for (int64_t a : axes)
+    kd[a] = 1;
+  return *reshape(reduced, kd);
+}
+
+/// elementwise(full, reduced) where `reduced` lacks `axes` of `full`.
+Value Importer::broadcastReduced(Value full, Value reduced,
+                                 ArrayRef<int64_t> axes, BodyFn body) {
+  auto shape = cast<RankedTensorType>(full.getType()).getShape();
+  int64_t rank = shape.size();
+  SmallVector<AffineExpr> redExprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      redExprs.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 AffineMap::get(rank, 0, redExprs, ctx),
+                                 b.getMultiDimIdentityMap(rank)};
+  Value init = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{full, reduced},
+             ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       body(nb, nl, {args[0], args[1]}));
+             })
+      .getResult(0);
+}
+
+/// Reshapes with tensor.collapse_shape and/or tensor.expand_shape: dims are
+/// grouped where the running products of both shapes agree; each group is
+/// collapsed to one dim and expanded to the new dims.
+FailureOr<Value> Importer::reshape(Value x, ArrayRef<int64_t> shape) {
+  auto inShape = cast<RankedTensorType>(x.getType()).getShape();
+  if (inShape == shape)
+    return x;
+  if (product(inShape) != product(shape)) {
+    (void)fail("cannot reshape " + shapeStr(inShape) + " to " +
+               shapeStr(shape));
+    return failure();
+  }
+  SmallVector<ReassociationIndices> inGroups, outGroups;
+  size_t i = 0, o = 0;
+  while (i < inShape.size() || o < shape.size()) {
+    ReassociationIndices gi, go;
+    int64_t pi = 1, po = 1;
+    if (i < inShape.size())
+      gi.push_back(i), pi *= inShape[i++];
+    if (o < shape.size())
+      go.push_back(o), po *= shape[o++];
+    while (pi != po) {
+      if (pi < po && i < inShape.size())
+        gi.push_back(i), pi *= inShape[i++];
+      else if (po < pi && o < shape.size())
+        go.push_back(o), po *= shape[o++];
+      else
+        break;
+    }
+    // Unit dims left over on one side join the last group.
+    if (gi.empty() || go.empty()) {
+      if (inGroups.empty()) {
+        (void)fail("cannot reshape " + shapeStr(inShape) + " to " +
+                   shapeStr(shape));
+        return failure();
+      }
+      inGroups.back().append(gi.begin(), gi.end());
+      outGroups.back().append(go.begin(), go.end());
+      continue;
+    }
+    inGroups.push_back(gi);
+    outGroups.push_back(go);
+  }
+  SmallVector<int64_t> mid;
+  for (auto &g : inGroups) {
+    int64_t p = 1;
+    for (int64_t d : g)
+      p *= inShape[d];
+    mid.push_back(p);
+  }
+  Value v = x;
+  if (mid.size() != inShape.size())
+    v = tensor::CollapseShapeOp::create(b, loc, f32(mid), v, inGroups);
+  if (mid.size() != shape.size())
+    v = tensor::ExpandShapeOp::create(b, loc, f32(shape), v, outGroups);
+  else if (ArrayRef<int64_t>(mid) != shape) {
+    (void)fail("cannot reshape " + shapeStr(inShape) + " to " +
+               shapeStr(shape));
+    return failure();
+  }
+  return v;
+}
+
+/// x - c, x + c or x * c (kind 0, 1, 2) with a per-channel [C] tensor read
+/// through (d0, d1, ...) -> (d1), as torch-mlir emits BatchNorm and biases.
+Value Importer::channelwise(Value x, Value c, int kind) {
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t rank = xs.size();
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {b.getAffineDimExpr(1)}, ctx),
+      b.getMultiDimIdentityMap(rank)};
+  Value init = tensor::EmptyOp::create(b, loc, xs, b.getF32Type());
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, c},
+             ValueRange{init}, maps, iters,
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               Value r;
+               if (kind == 0)
+                 r = arith::SubFOp::create(nb, nl, a[0], a[1]);
+               else if (kind == 1)
+                 r = arith::AddFOp::create(nb, nl, a[0], a[1]);
+               else
+                 r = arith::MulFOp::create(nb, nl, a[0], a[1]);
+               linalg::YieldOp::create(nb, nl, r);
+             })
+      .getResult(0);
+}
+
+Value Importer::transpose(Value x, ArrayRef<int64_t> perm) {
+  auto shape = cast<RankedTensorType>(x.getType()).getShape();
+  SmallVector<int64_t> out;
+  for (int64_t p : perm)
+    out.push_back(shape[p]);
+  Value init = tensor::EmptyOp::create(b, loc, out, b.getF32Type());
+  return linalg::TransposeOp::create(b, loc, x, init, perm).getResult()[0];
+}
+
+Value Importer::pad(Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                    float v) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return x;
+  auto shape = cast<RankedTensorType>(x.getType()).getShape();
+  SmallVector<int64_t> out;
+  SmallVector<OpFoldResult> lo, hi;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    out.push_back(shape[d] + low[d] + high[d]);
+    lo.push_back(b.getIndexAttr(low[d]));
+    hi.push_back(b.getIndexAttr(high[d]));
+  }
+  return tensor::PadOp::create(b, loc, f32(out), x, lo, hi, scalar(v));
+}
+
+//===----------------------------------------------------------------------===//
+// Folding shape arithmetic
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::foldNode(bool &folded) {
+  folded = false;
+  StringRef op = node->op_type();
+  // Shape of a statically shaped value.
+  if (op == "Shape") {
+    FailureOr<SmallVector<int64_t>> s = shapeOf(0);
+    if (failed(s))
+      return failure();
+    int64_t r = s->size();
+    int64_t start = attrInt("start", 0), end = attrInt("end", r);
+    if (start < 0)
+      start += r;
+    if (end < 0)
+      end += r;
+    start = std::clamp<int64_t>(start, 0, r);
+    end = std::clamp<int64_t>(end, start, r);
+    SmallVector<int64_t> data(s->begin() + start, s->begin() + end);
+    setConst(0, ConstT::ofInts({int64_t(data.size())}, data));
+    folded = true;
+    return success();
+  }
+  if (op == "Size") {
+    FailureOr<SmallVector<int64_t>> s = shapeOf(0);
+    if (failed(s))
+      return failure();
+    setConst(0, ConstT::ofInts({}, {product(*s)}));
+    folded = true;
+    return success();
+  }
+  if (op == "Constant") {
+    ConstT c;
+    if (const auto *a = attr("value")) {
+      if (failed(readTensor(a->t(), c)))
+        return failure();
+    } else if (const auto *a = attr("value_float")) {
+      c.f = {a->f()};
+    } else if (const auto *a = attr("value_floats")) {
+      c.f.assign(a->floats().begin(), a->floats().end());
+      c.shape = {int64_t(c.f.size())};
+    } else if (const auto *a = attr("value_int")) {
+      c = ConstT::ofInts({}, {a->i()});
+    } else if (const auto *a = attr("value_ints")) {
+      SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
+      c = ConstT::ofInts({int64_t(v.size())}, v);
+    } else {
+      return fail("unsupported Constant value kind");
+    }
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  // Everything else folds only when all inputs are constants.
+  for (int k = 0; k < node->input_size(); ++k)
+    if (hasInput(k) && !constIn(k))
+      return success();
+  if (node->input_size() == 0)
+    return success();
+  const ConstT &x = *constIn(0);
+  if (op == "Identity" || op == "Dropout") {
+    setConst(0, x);
+    folded = true;
+    return success();
+  }
+  if (x.numel() > kFoldLimit)
+    return success();
+  if (op == "Cast") {
+    int64_t to = attrInt("to", onnx::TensorProto::FLOAT);
+    ConstT c;
+    c.shape = x.shape;
+    if (to == onnx::TensorProto::FLOAT || to == onnx::TensorProto::DOUBLE) {
+      for (int64_t k = 0; k < x.numel(); ++k)
+        c.f.push_back(x.at(k));
+    } else {
+      c.isFloat = false;
+      for (int64_t k = 0; k < x.numel(); ++k)
+        c.i.push_back(to == onnx::TensorProto::BOOL ? x.at(k) != 0
+                                                    : x.intAt(k));
+    }
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape" ||
+      op == "Flatten") {
+    // Data is unchanged; only the shape is recomputed by the value path.
+    return success();
+  }
+  if (op == "Gather") {
+    const ConstT &ind = *constIn(1);
+    int64_t axis = attrInt("axis", 0), r = x.shape.size();
+    if (axis < 0)
+      axis += r;
+    SmallVector<int64_t> outShape(x.shape.begin(), x.shape.begin() + axis);
+    outShape.append(ind.shape.begin(), ind.shape.end());
+    outShape.append(x.shape.begin() + axis + 1, x.shape.end());
+    int64_t outer = product(ArrayRef<int64_t>(x.shape).take_front(axis));
+    int64_t inner = product(ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
+    ConstT c;
+    c.isFloat = x.isFloat;
+    c.shape = outShape;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < ind.numel(); ++j) {
+        int64_t g = ind.intAt(j);
+        if (g < 0)
+          g += x.shape[axis];
+        if (g < 0 || g >= x.shape[axis])
+          return fail("index out of range");
+        for (int64_t in = 0; in < inner; ++in) {
+          int64_t src = (o * x.shape[axis] + g) * inner + in;
+          if (x.isFloat)
+            c.f.push_back(x.f[src]);
+          else
+            c.i.push_back(x.i[src]);
+        }
+      }
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  if (op == "Concat") {
+    int64_t axis = attrInt("axis", 0), r = x.shape.size();
+    if (axis < 0)
+      axis += r;
+    ConstT c;
+    c.isFloat = x.isFloat;
+    c.shape = x.shape;
+    c.shape[axis] = 0;
+    for (int k = 0; k < node->input_size(); ++k)
+      c.shape[axis] += constIn(k)->shape[axis];
+    int64_t outer = product(ArrayRef<int64_t>(x.shape).take_front(axis));
+    for (int64_t o = 0; o < outer; ++o)
+      for (int k = 0; k < node->input_size(); ++k) {
+        const ConstT &in = *constIn(k);
+        int64_t chunk = product(ArrayRef<int64_t>(in.shape).drop_front(axis));
+        for (int64_t j = 0; j < chunk; ++j) {
+          if (c.isFloat)
+            c.f.push_back(in.at(o * chunk + j));
+          else
+            c.i.push_back(in.intAt(o * chunk + j));
+        }
+      }
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  if (op == "Slice" && x.shape.size() == 1) {
+    SmallVector<int64_t> starts, ends;
+    int64_t step = 1;
+    if (opset < 10) {
+      starts = *attrInts("starts");
+      ends = *attrInts("ends");
+    } else {
+      starts = constIn(1)->ints();
+      ends = constIn(2)->ints();
+      if (const ConstT *st = constIn(4))
+        step = st->intAt(0);
+    }
+    int64_t n = x.shape[0], s = starts[0], e = ends[0];
+    if (s < 0)
+      s += n;
+    if (e < 0)
+      e += n;
+    s = std::clamp<int64_t>(s, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
+    e = std::clamp<int64_t>(e, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
+    ConstT c;
+    c.isFloat = x.isFloat;
+    for (int64_t k = s; step > 0 ? k < e : k > e; k += step) {
+      if (c.isFloat)
+        c.f.push_back(x.f[k]);
+      else
+        c.i.push_back(x.i[k]);
+    }
+    c.shape = {int64_t(c.isFloat ? c.f.size() : c.i.size())};
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  static const llvm::StringSet<> binary = {
+      "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Max", "Min"};
+  if (binary.contains(op) && node->input_size() == 2) {
+    const ConstT &y = *constIn(1);
+    auto bs = broadcastShapes(x.shape, y.shape);
+    if (!bs)
+      return fail("operand shapes do not broadcast");
+    ConstT c;
+    bool cmp = op == "Equal" || op == "Less" || op == "Greater";
+    c.isFloat = !cmp && (x.isFloat || y.isFloat);
+    c.shape = *bs;
+    SmallVector<int64_t> idx(bs->size(), 0), st = strides(*bs);
+    for (int64_t k = 0, n = product(*bs); k < n; ++k) {
+      for (size_t d = 0; d < bs->size(); ++d)
+        idx[d] = (k / st[d]) % (*bs)[d];
+      double a = x.at(broadcastIndex(idx, x.shape));
+      double v = y.at(broadcastIndex(idx, y.shape));
+      double r;
+      if (op == "Add")
+        r = a + v;
+      else if (op == "Sub")
+        r = a - v;
+      else if (op == "Mul")
+        r = a * v;
+      else if (op == "Div")
+        r = c.isFloat ? a / v : double(int64_t(a) / int64_t(v));
+      else if (op == "Max")
+        r = std::max(a, v);
+      else if (op == "Min")
+        r = std::min(a, v);
+      else if (op == "Equal")
+        r = a == v;
+      else if (op == "Less")
+        r = a < v;
+      else
+        r = a > v;
+      if (c.isFloat)
+        c.f.push_back(r);
+      else
+        c.i.push_back(int64_t(r));
+    }
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  if (op == "ConstantOfShape") {
+    SmallVector<int64_t> shape = x.ints();
+    ConstT c;
+    if (const auto *a = attr("value")) {
+      ConstT v;
+      if (failed(readTensor(a->t(), v)))
+        return failure();
+      c.isFloat = v.isFloat;
+      if (c.isFloat)
+        c.f.assign(product(shape), v.f[0]);
+      else
+        c.i.assign(product(shape), v.i[0]);
+    } else {
+      c.f.assign(product(shape), 0.0f);
+    }
+    c.shape = shape;
+    setConst(0, std::move(c));
+    folded = true;
+    return success();
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+/// Reads kernel attributes common to Conv and pooling: pads are returned as
+/// [begin..., end...] over the spatial dims.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+};
+
+static LogicalResult computeAutoPad(StringRef autoPad, ArrayRef<int64_t> in,
+                                    Window &w) {
+  size_t n = w.kernel.size();
+  if (autoPad == "NOTSET" || autoPad.empty())
+    return success();
+  w.pads.assign(2 * n, 0);
+  if (autoPad == "VALID")
+    return success();
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return failure();
+  for (size_t d = 0; d < n; ++d) {
+    int64_t out = (in[d] + w.strides[d] - 1) / w.strides[d];
+    int64_t total = std::max<int64_t>(
+        0, (out - 1) * w.strides[d] + (w.kernel[d] - 1) * w.dilations[d] + 1 -
+               in[d]);
+    int64_t small = total / 2, big = total - small;
+    w.pads[d] = autoPad == "SAME_UPPER" ? small : big;
+    w.pads[d + n] = autoPad == "SAME_UPPER" ? big : small;
+  }
+  return success();
+}
+
+LogicalResult Importer::convertConv() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xShape = cast<RankedTensorType>(x->getType()).getShape();
+  const ConstT *w = constIn(1);
+  FailureOr<SmallVector<int64_t>> wShape = shapeOf(1);
+  if (failed(wShape))
+    return failure();
+  if (xShape.size() != 4 || wShape->size() != 4)
+    return fail("only 2-D convolutions (NCHW input, FCHW weight) are "
+                "supported, got input " +
+                shapeStr(xShape));
+  int64_t group = attrInt("group", 1);
+  Window win;
+  win.kernel = attrInts("kernel_shape")
+                   .value_or(SmallVector<int64_t>{(*wShape)[2], (*wShape)[3]});
+  win.strides = attrInts("strides").value_or(SmallVector<int64_t>{1, 1});
+  win.dilations = attrInts("dilations").value_or(SmallVector<int64_t>{1, 1});
+  win.pads = attrInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (failed(computeAutoPad(attrStr("auto_pad", "NOTSET"), xShape.drop_front(2),
+                            win)))
+    return fail("unsupported auto_pad");
+  int64_t n = xShape[0], c = xShape[1], f = (*wShape)[0];
+  if (c != (*wShape)[1] * group || f % group)
+    return fail("input channels " + std::to_string(c) +
+                " do not match "
+                "weight " +
+                shapeStr(*wShape) + " with group " + std::to_string(group));
+  Value in = pad(*x, {0, 0, win.pads[0], win.pads[1]},
+                 {0, 0, win.pads[2], win.pads[3]}, 0.0f);
+  auto pShape = cast<RankedTensorType>(in.getType()).getShape();
+  SmallVector<int64_t> outShape = {n, f, 0, 0};
+  for (int d = 0; d < 2; ++d) {
+    int64_t eff = (win.kernel[d] - 1) * win.dilations[d] + 1;
+    if (pShape[2 + d] < eff)
+      return fail("kernel is larger than the padded input");
+    outShape[2 + d] = (pShape[2 + d] - eff) / win.strides[d] + 1;
+  }
+  auto stridesAttr = b.getI64VectorAttr(win.strides);
+  auto dilAttr = b.getI64VectorAttr(win.dilations);
+  Value out;
+  if (group == 1) {
+    FailureOr<Value> wv = valueIn(1);
+    if (failed(wv))
+      return failure();
+    Value init = zeros(outShape);
+    out = linalg::Conv2DNchwFchwOp::create(
+              b, loc, TypeRange{init.getType()}, ValueRange{in, *wv},
+              ValueRange{init}, stridesAttr, dilAttr)
+              .getResult(0);
+  } else if (group == c && f == c) {
+    // Depthwise: the [C,1,KH,KW] weight is read as [C,KH,KW].
+    Value wv;
+    if (w) {
+      wv = materialize(*w, {c, (*wShape)[2], (*wShape)[3]});
+    } else {
+      FailureOr<Value> v = valueIn(1);
+      if (failed(v))
+        return failure();
+      wv = *reshape(*v, {c, (*wShape)[2], (*wShape)[3]});
+    }
+    Value init = zeros(outShape);
+    out = linalg::DepthwiseConv2DNchwChwOp::create(
+              b, loc, TypeRange{init.getType()}, ValueRange{in, wv},
+              ValueRange{init}, stridesAttr, dilAttr)
+              .getResult(0);
+  } else {
+    // Grouped: [N, G, C/G, H, W] x [G, F/G, C/G, KH, KW].
+    int64_t g = group;
+    FailureOr<Value> wv = valueIn(1);
+    if (failed(wv))
+      return failure();
+    FailureOr<Value> in5 = reshape(in, {n, g, c / g, pShape[2], pShape[3]});
+    FailureOr<Value> w5 =
+        reshape(*wv, {g, f / g, (*wShape)[1], (*wShape)[2], (*wShape)[3]});
+    if (failed(in5) || failed(w5))
+      return failure();
+    Value init = zeros({n, g, f / g, outShape[2], outShape[3]});
+    Value o5 = linalg::Conv2DNgchwGfchwOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{*in5, *w5},
+                   ValueRange{init}, stridesAttr, dilAttr)
+                   .getResult(0);
+    out = *reshape(o5, outShape);
+  }
+  if (hasInput(2)) {
+    FailureOr<Value> bias = valueIn(2);
+    if (failed(bias))
+      return failure();
+    FailureOr<Value> b1 = reshape(*bias, {f});
+    if (failed(b1))
+      return failure();
+    out = channelwise(out, *b1, 1);
+  }
+  setOut(0, out);
+  return success();
+}
+
+LogicalResult Importer::convertConvTranspose() {
+  // y = conv(zero-stuffed, padded x, flipped and transposed W).
+  FailureOr<Value> x = valueIn(0);
+  const ConstT *w = constIn(1);
+  if (failed(x))
+    return failure();
+  if (!w)
+    return fail("the weight must be a constant");
+  auto xShape = cast<RankedTensorType>(x->getType()).getShape();
+  if (xShape.size() != 4 || w->shape.size() != 4)
+    return fail("only 2-D transposed convolutions are supported");
+  int64_t group = attrInt("group", 1);
+  if (group != 1)
+    return fail("grouped ConvTranspose is not supported");
+  int64_t c = xShape[1], f = w->shape[1], kh = w->shape[2], kw = w->shape[3];
+  if (w->shape[0] != c)
+    return fail("weight does not match the input channels");
+  SmallVector<int64_t> st =
+      attrInts("strides").value_or(SmallVector<int64_t>{1, 1});
+  SmallVector<int64_t> dil =
+      attrInts("dilations").value_or(SmallVector<int64_t>{1, 1});
+  SmallVector<int64_t> pads =
+      attrInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  SmallVector<int64_t> outPad =
+      attrInts("output_padding").value_or(SmallVector<int64_t>{0, 0});
+  if (attr("output_shape") || (attrStr("auto_pad", "NOTSET") != "NOTSET"))
+    return fail("output_shape / auto_pad are not supported");
+  int64_t n = xShape[0], h = xShape[2], wd = xShape[3];
+  // Zero-stuff: [N, C, (H-1)*s+1, (W-1)*s+1].
+  SmallVector<int64_t> sShape = {n, c, (h - 1) * st[0] + 1,
+                                 (wd - 1) * st[1] + 1};
+  Value stuffed = *x;
+  if (st[0] != 1 || st[1] != 1) {
+    Value z = zeros(sShape);
+    SmallVector<OpFoldResult> offs(4, b.getIndexAttr(0));
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(n), b.getIndexAttr(c),
+                                       b.getIndexAttr(h), b.getIndexAttr(wd)};
+    SmallVector<OpFoldResult> strd = {b.getIndexAttr(1), b.getIndexAttr(1),
+                                      b.getIndexAttr(st[0]),
+                                      b.getIndexAttr(st[1])};
+    stuffed = tensor::InsertSliceOp::create(b, loc, *x, z, offs, sizes, strd);
+  }
+  int64_t ph = dil[0] * (kh - 1), pw = dil[1] * (kw - 1);
+  int64_t lowH = ph - pads[0], lowW = pw - pads[1];
+  int64_t highH = ph - pads[2] + outPad[0], highW = pw - pads[3] + outPad[1];
+  if (lowH < 0 || lowW < 0 || highH < 0 || highW < 0)
+    return fail("pads larger than the kernel are not supported");
+  Value in = pad(stuffed, {0, 0, lowH, lowW}, {0, 0, highH, highW}, 0.0f);
+  // Weight [C, F, KH, KW] -> [F, C, KH, KW], spatially flipped.
+  ConstT wt;
+  wt.name = w->name + "_flipped";
+  wt.shape = {f, c, kh, kw};
+  wt.f.resize(w->numel());
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t fo = 0; fo < f; ++fo)
+      for (int64_t a = 0; a < kh; ++a)
+        for (int64_t e = 0; e < kw; ++e)
+          wt.f[((fo * c + ci) * kh + a) * kw + e] =
+              w->f[((ci * f + fo) * kh + (kh - 1 - a)) * kw + (kw - 1 - e)];
+  consts[wt.name] = wt;
+  Value wv = materialize(consts[wt.name], wt.shape);
+  auto pShape = cast<RankedTensorType>(in.getType()).getShape();
+  SmallVector<int64_t> outShape = {n, f, pShape[2] - ph, pShape[3] - pw};
+  Value init = zeros(outShape);
+  Value out =
+      linalg::Conv2DNchwFchwOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{in, wv},
+          ValueRange{init}, b.getI64VectorAttr({1, 1}), b.getI64VectorAttr(dil))
+          .getResult(0);
+  if (hasInput(2)) {
+    FailureOr<Value> bias = valueIn(2);
+    if (failed(bias))
+      return failure();
+    out = channelwise(out, *reshape(*bias, {f}), 1);
+  }
+  setOut(0, out);
+  return success();
+}
+
+LogicalResult Importer::convertGemm() {
+  FailureOr<Value> a = valueIn(0), bm = valueIn(1);
+  if (failed(a) || failed(bm))
+    return failure();
+  Value av = *a, bv = *bm;
+  if (attrInt("transA", 0))
+    av = transpose(av, {1, 0});
+  if (attrInt("transB", 0))
+    bv = transpose(bv, {1, 0});
+  auto as = cast<RankedTensorType>(av.getType()).getShape();
+  auto bs = cast<RankedTensorType>(bv.getType()).getShape();
+  if (as.size() != 2 || bs.size() != 2 || as[1] != bs[0])
+    return fail("operand shapes " + shapeStr(as) + " and " + shapeStr(bs) +
+                " do not multiply");
+  Value init = zeros({as[0], bs[1]});
+  Value y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                     ValueRange{av, bv}, ValueRange{init})
+                .getResult(0);
+  float alpha = attrFloat("alpha", 1.0f), beta = attrFloat("beta", 1.0f);
+  if (alpha != 1.0f)
+    y = *elementwise({y, alpha}, [](OpBuilder &nb, Location nl, ValueRange v) {
+      return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+    });
+  if (hasInput(2) && beta != 0.0f) {
+    FailureOr<Operand> c = operandIn(2);
+    if (failed(c))
+      return failure();
+    FailureOr<Value> r =
+        elementwise({y, *c}, [&](OpBuilder &nb, Location nl, ValueRange v) {
+          Value cv = v[1];
+          if (beta != 1.0f)
+            cv = arith::MulFOp::create(
+                nb, nl, cv,
+                arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(beta)));
+          return arith::AddFOp::create(nb, nl, v[0], cv).getResult();
+        });
+    if (failed(r))
+      return failure();
+    y = *r;
+  }
+  setOut(0, y);
+  return success();
+}
+
+LogicalResult Importer::convertMatMul() {
+  FailureOr<Value> a = valueIn(0), bm = valueIn(1);
+  if (failed(a) || failed(bm))
+    return failure();
+  auto as = cast<RankedTensorType>(a->getType()).getShape();
+  auto bs = cast<RankedTensorType>(bm->getType()).getShape();
+  if (as.size() < 2 || bs.size() < 2)
+    return fail("1-D MatMul operands are not supported");
+  int64_t k = as.back(), n = bs.back();
+  if (bs[bs.size() - 2] != k)
+    return fail("operand shapes " + shapeStr(as) + " and " + shapeStr(bs) +
+                " do not multiply");
+  SmallVector<int64_t> outShape(as.begin(), as.end());
+  outShape.back() = n;
+  if (bs.size() == 2) {
+    // [..., M, K] x [K, N]: one matmul over the flattened rows.
+    int64_t m = product(as.drop_back());
+    FailureOr<Value> a2 = reshape(*a, {m, k});
+    if (failed(a2))
+      return failure();
+    Value init = zeros({m, n});
+    Value y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                       ValueRange{*a2, *bm}, ValueRange{init})
+                  .getResult(0);
+    setOut(0, *reshape(y, outShape));
+    return success();
+  }
+  if (as.size() != bs.size() || as.drop_back(2) != bs.drop_back(2))
+    return fail("broadcast batch dims " + shapeStr(as) + " x " + shapeStr(bs) +
+                " are not supported");
+  int64_t batch = product(as.drop_back(2)), m = as[as.size() - 2];
+  FailureOr<Value> a3 = reshape(*a, {batch, m, k});
+  FailureOr<Value> b3 = reshape(*bm, {batch, k, n});
+  if (failed(a3) || failed(b3))
+    return failure();
+  Value init = zeros({batch, m, n});
+  Value y =
+      linalg::BatchMatmulOp::create(b, loc, TypeRange{init.getType()},
+                                    ValueRange{*a3, *b3}, ValueRange{init})
+          .getResult(0);
+  setOut(0, *reshape(y, outShape));
+  return success();
+}
+
+LogicalResult Importer::convertBatchNorm() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  const ConstT *scale = constIn(1), *bias = constIn(2), *mean = constIn(3),
+               *var = constIn(4);
+  if (!scale || !bias || !mean || !var)
+    return fail("scale, bias, mean and variance must be constants");
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  if (xs.size() < 2)
+    return fail("input must have a channel dim");
+  int64_t c = xs[1];
+  for (const ConstT *p : {scale, bias, mean, var})
+    if (p->numel() != c)
+      return fail("parameter '" + p->name + "' does not have " +
+                  std::to_string(c) + " elements");
+  float eps = attrFloat("epsilon", 1e-5f);
+  // x -> (x - mean) * invstd * scale + bias, per channel, as torch-mlir
+  // decomposes BatchNorm (invstd = 1/sqrt(var + eps) folded here).
+  ConstT inv;
+  inv.name = var->name + "_invstd";
+  inv.shape = {c};
+  for (int64_t k = 0; k < c; ++k)
+    inv.f.push_back(1.0f / std::sqrt(float(var->at(k)) + eps));
+  consts[inv.name] = inv;
+  Value y = *x;
+  auto step = [&](const ConstT &p, bool isAdd, bool isSub) {
+    y = channelwise(y, materialize(p, {c}), isSub ? 0 : isAdd ? 1 : 2);
+  };
+  step(*mean, false, true);
+  step(consts[inv.name], false, false);
+  step(*scale, false, false);
+  step(*bias, true, false);
+  setOut(0, y);
+  return success();
+}
+
+LogicalResult Importer::convertPool(bool isMax, bool global) {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  if (xs.size() != 4)
+    return fail("only 2-D pooling on NCHW inputs is supported");
+  if (global) {
+    Value r = reduce(*x, {2, 3}, isMax);
+    if (!isMax) {
+      float inv = 1.0f / float(xs[2] * xs[3]);
+      r = *elementwise({r, inv}, [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+      });
+    }
+    setOut(0, expandBack(r, xs, {2, 3}));
+    return success();
+  }
+  Window win;
+  auto kernel = attrInts("kernel_shape");
+  if (!kernel || kernel->size() != 2)
+    return fail("kernel_shape must have 2 entries");
+  win.kernel = *kernel;
+  win.strides = attrInts("strides").value_or(SmallVector<int64_t>{1, 1});
+  win.dilations = attrInts("dilations").value_or(SmallVector<int64_t>{1, 1});
+  win.pads = attrInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  if (failed(
+          computeAutoPad(attrStr("auto_pad", "NOTSET"), xs.drop_front(2), win)))
+    return fail("unsupported auto_pad");
+  if (node->output_size() > 1 && !node->output(1).empty())
+    return fail("the Indices output is not supported");
+  bool ceil = attrInt("ceil_mode", 0);
+  bool countPad = attrInt("count_include_pad", 0);
+  SmallVector<int64_t> outHW(2), extra(2, 0);
+  for (int d = 0; d < 2; ++d) {
+    int64_t eff = (win.kernel[d] - 1) * win.dilations[d] + 1;
+    int64_t span = xs[2 + d] + win.pads[d] + win.pads[d + 2] - eff;
+    outHW[d] = (ceil ? (span + win.strides[d] - 1) / win.strides[d]
+                     : span / win.strides[d]) +
+               1;
+    // ceil_mode: the last window must start inside the input (or left pad).
+    if (ceil && (outHW[d] - 1) * win.strides[d] >= xs[2 + d] + win.pads[d])
+      --outHW[d];
+    extra[d] = std::max<int64_t>(0, (outHW[d] - 1) * win.strides[d] + eff -
+                                        (span + eff));
+  }
+  bool padded = llvm::any_of(win.pads, [](int64_t p) { return p; }) ||
+                extra[0] || extra[1];
+  if (!isMax && padded && !countPad)
+    return fail("AveragePool with padding and count_include_pad=0 is not "
+                "supported");
+  if (!isMax && (extra[0] || extra[1]))
+    return fail("AveragePool with ceil_mode windows past the input is not "
+                "supported");
+  float padVal = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+  Value in =
+      pad(*x, {0, 0, win.pads[0], win.pads[1]},
+          {0, 0, win.pads[2] + extra[0], win.pads[3] + extra[1]}, padVal);
+  SmallVector<int64_t> outShape = {xs[0], xs[1], outHW[0], outHW[1]};
+  Value init = zeros(outShape, padVal);
+  Value window = tensor::EmptyOp::create(b, loc, win.kernel, b.getF32Type());
+  auto sa = b.getI64VectorAttr(win.strides);
+  auto da = b.getI64VectorAttr(win.dilations);
+  Value out;
+  if (isMax)
+    out = linalg::PoolingNchwMaxOp::create(b, loc, TypeRange{init.getType()},
+                                           ValueRange{in, window},
+                                           ValueRange{init}, sa, da)
+              .getResult(0);
+  else
+    out = linalg::PoolingNchwSumOp::create(b, loc, TypeRange{init.getType()},
+                                           ValueRange{in, window},
+                                           ValueRange{init}, sa, da)
+              .getResult(0);
+  if (!isMax) {
+    float inv = 1.0f / float(win.kernel[0] * win.kernel[1]);
+    out =
+        *elementwise({out, inv}, [](OpBuilder &nb, Location nl, ValueRange v) {
+          return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+        });
+  }
+  setOut(0, out);
+  return success();
+}
+
+static SmallVector<int64_t> normAxes(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> r;
+  for (int64_t a : axes)
+    r.push_back(a < 0 ? a + rank : a);
+  llvm::sort(r);
+  return r;
+}
+
+LogicalResult Importer::convertReduceMean() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  int64_t rank = xs.size();
+  SmallVector<int64_t> axes;
+  if (auto a = attrInts("axes"))
+    axes = *a;
+  else if (const ConstT *c = constIn(1))
+    axes = c->ints();
+  if (axes.empty()) {
+    if (attrInt("noop_with_empty_axes", 0)) {
+      setOut(0, *x);
+      return success();
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  axes = normAxes(axes, rank);
+  int64_t count = 1;
+  for (int64_t a : axes) {
+    if (a < 0 || a >= rank)
+      return fail("axis out of range");
+    count *= xs[a];
+  }
+  Value r = reduce(*x, axes, false);
+  r = *elementwise(
+      {r, 1.0f / float(count)}, [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+      });
+  if (attrInt("keepdims", 1))
+    r = expandBack(r, xs, axes);
+  setOut(0, r);
+  return success();
+}
+
+LogicalResult Importer::convertSoftmax() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  int64_t rank = xs.size();
+  int64_t axis = attrInt("axis", opset >= 13 ? -1 : 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return fail("axis out of range");
+  SmallVector<int64_t> axes;
+  if (opset >= 13)
+    axes = {axis};
+  else
+    for (int64_t d = axis; d < rank; ++d)
+      axes.push_back(d);
+  bool logSoftmax = node->op_type() == "LogSoftmax";
+  Value m = reduce(*x, axes, true);
+  Value e = broadcastReduced(
+      *x, m, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
+        Value d = arith::SubFOp::create(nb, nl, v[0], v[1]);
+        return math::ExpOp::create(nb, nl, d).getResult();
+      });
+  Value s = reduce(e, axes, false);
+  Value y;
+  if (logSoftmax) {
+    // x - max - log(sum)
+    Value ls = unary(s, [](OpBuilder &nb, Location nl, ValueRange v) {
+      return math::LogOp::create(nb, nl, v[0]).getResult();
+    });
+    Value ml =
+        *elementwise({m, ls}, [](OpBuilder &nb, Location nl, ValueRange v) {
+          return arith::AddFOp::create(nb, nl, v[0], v[1]).getResult();
+        });
+    y = broadcastReduced(
+        *x, ml, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
+          return arith::SubFOp::create(nb, nl, v[0], v[1]).getResult();
+        });
+  } else {
+    y = broadcastReduced(
+        e, s, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
+          return arith::DivFOp::create(nb, nl, v[0], v[1]).getResult();
+        });
+  }
+  setOut(0, y);
+  return success();
+}
+
+LogicalResult Importer::convertLayerNorm() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  int64_t rank = xs.size(), axis = attrInt("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  float eps = attrFloat("epsilon", 1e-5f);
+  SmallVector<int64_t> axes;
+  int64_t count = 1;
+  for (int64_t d = axis; d < rank; ++d)
+    axes.push_back(d), count *= xs[d];
+  float inv = 1.0f / float(count);
+  auto sub = [](OpBuilder &nb, Location nl, ValueRange v) {
+    return arith::SubFOp::create(nb, nl, v[0], v[1]).getResult();
+  };
+  Value mean = *elementwise(
+      {reduce(*x, axes, false), inv},
+      [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+      });
+  Value cen = broadcastReduced(*x, mean, axes, sub);
+  Value sq = unary(cen, [](OpBuilder &nb, Location nl, ValueRange v) {
+    return arith::MulFOp::create(nb, nl, v[0], v[0]).getResult();
+  });
+  Value rstd =
+      *elementwise({reduce(sq, axes, false), inv, eps},
+                   [](OpBuilder &nb, Location nl, ValueRange v) {
+                     Value m = arith::MulFOp::create(nb, nl, v[0], v[1]);
+                     Value a = arith::AddFOp::create(nb, nl, m, v[2]);
+                     return math::RsqrtOp::create(nb, nl, a).getResult();
+                   });
+  Value y = broadcastReduced(
+      cen, rstd, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+      });
+  for (int k = 1; k <= 2; ++k) {
+    if (!hasInput(k))
+      continue;
+    FailureOr<Operand> p = operandIn(k);
+    if (failed(p))
+      return failure();
+    FailureOr<Value> r =
+        elementwise({y, *p}, [k](OpBuilder &nb, Location nl, ValueRange v) {
+          return k == 1 ? arith::MulFOp::create(nb, nl, v[0], v[1]).getResult()
+                        : arith::AddFOp::create(nb, nl, v[0], v[1]).getResult();
+        });
+    if (failed(r))
+      return failure();
+    y = *r;
+  }
+  setOut(0, y);
+  return success();
+}
+
+LogicalResult Importer::convertReshapeLike() {
+  StringRef op = node->op_type();
+  FailureOr<SmallVector<int64_t>> in = shapeOf(0);
+  if (failed(in))
+    return failure();
+  int64_t rank = in->size();
+  SmallVector<int64_t> out;
+  if (op == "Reshape") {
+    SmallVector<int64_t> spec;
+    if (opset < 5 || attrInts("shape"))
+      spec = *attrInts("shape");
+    else if (const ConstT *c = constIn(1))
+      spec = c->ints();
+    else
+      return fail("the target shape must be a constant (pin dynamic input "
+                  "shapes with --input-shape)");
+    bool allowZero = attrInt("allowzero", 0);
+    int64_t infer = -1, known = 1;
+    for (size_t d = 0; d < spec.size(); ++d) {
+      int64_t v = spec[d];
+      if (v == 0 && !allowZero) {
+        if (int64_t(d) >= rank)
+          return fail("shape entry 0 has no input dim to copy");
+        v = (*in)[d];
+      }
+      if (v == -1) {
+        if (infer >= 0)
+          return fail("more than one -1 in the target shape");
+        infer = d;
+        out.push_back(1);
+        continue;
+      }
+      out.push_back(v);
+      known *= v;
+    }
+    if (infer >= 0) {
+      if (known == 0 || product(*in) % known)
+        return fail("cannot infer the -1 dim of " + shapeStr(spec) + " from " +
+                    shapeStr(*in));
+      out[infer] = product(*in) / known;
+    }
+  } else if (op == "Flatten") {
+    int64_t axis = attrInt("axis", 1);
+    if (axis < 0)
+      axis += rank;
+    out = {product(ArrayRef<int64_t>(*in).take_front(axis)),
+           product(ArrayRef<int64_t>(*in).drop_front(axis))};
+  } else if (op == "Squeeze") {
+    SmallVector<int64_t> axes;
+    if (auto a = attrInts("axes"))
+      axes = *a;
+    else if (const ConstT *c = constIn(1))
+      axes = c->ints();
+    axes = normAxes(axes, rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      bool drop = axes.empty() ? (*in)[d] == 1 : llvm::is_contained(axes, d);
+      if (drop && (*in)[d] != 1)
+        return fail("cannot squeeze dim " + std::to_string(d) + " of size " +
+                    std::to_string((*in)[d]));
+      if (!drop)
+        out.push_back((*in)[d]);
+    }
+  } else { // Unsqueeze
+    SmallVector<int64_t> axes;
+    if (auto a = attrInts("axes"))
+      axes = *a;
+    else if (const ConstT *c = constIn(1))
+      axes = c->ints();
+    else
+      return fail("axes must be constant");
+    int64_t outRank = rank + axes.size();
+    axes = normAxes(axes, outRank);
+    size_t s = 0;
+    for (int64_t d = 0; d < outRank; ++d)
+      out.push_back(llvm::is_contained(axes, d) ? 1 : (*in)[s++]);
+  }
+  if (const ConstT *c = constIn(0)) {
+    ConstT r = *c;
+    r.shape = out;
+    if (c->numel() <= kFoldLimit || !c->isFloat) {
+      setConst(0, std::move(r));
+      return success();
+    }
+  }
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> r = reshape(*x, out);
+  if (failed(r))
+    return failure();
+  setOut(0, *r);
+  return success();
+}
+
+LogicalResult Importer::convertConcat() {
+  SmallVector<Value> ins;
+  for (int k = 0; k < node->input_size(); ++k) {
+    FailureOr<Value> v = valueIn(k);
+    if (failed(v))
+      return failure();
+    if (cast<RankedTensorType>(v->getType()).getNumElements() == 0)
+      continue;
+    ins.push_back(*v);
+  }
+  auto s0 = cast<RankedTensorType>(ins[0].getType()).getShape();
+  int64_t rank = s0.size(), axis = attrInt("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> out(s0.begin(), s0.end());
+  out[axis] = 0;
+  for (Value v : ins)
+    out[axis] += cast<RankedTensorType>(v.getType()).getShape()[axis];
+  Value acc = tensor::EmptyOp::create(b, loc, out, b.getF32Type());
+  int64_t off = 0;
+  for (Value v : ins) {
+    auto s = cast<RankedTensorType>(v.getType()).getShape();
+    SmallVector<OpFoldResult> offs(rank, b.getIndexAttr(0)), sizes,
+        strd(rank, b.getIndexAttr(1));
+    offs[axis] = b.getIndexAttr(off);
+    for (int64_t d : s)
+      sizes.push_back(b.getIndexAttr(d));
+    acc = tensor::InsertSliceOp::create(b, loc, v, acc, offs, sizes, strd);
+    off += s[axis];
+  }
+  setOut(0, acc);
+  return success();
+}
+
+LogicalResult Importer::convertSlice() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  int64_t rank = xs.size();
+  SmallVector<int64_t> starts, ends, axes, steps;
+  if (opset < 10) {
+    starts = attrInts("starts").value_or(SmallVector<int64_t>{});
+    ends = attrInts("ends").value_or(SmallVector<int64_t>{});
+    axes = attrInts("axes").value_or(SmallVector<int64_t>{});
+  } else {
+    const ConstT *s = constIn(1), *e = constIn(2);
+    if (!s || !e || (hasInput(3) && !constIn(3)) ||
+        (hasInput(4) && !constIn(4)))
+      return fail("starts, ends, axes and steps must be constants");
+    starts = s->ints();
+    ends = e->ints();
+    if (hasInput(3))
+      axes = constIn(3)->ints();
+    if (hasInput(4))
+      steps = constIn(4)->ints();
+  }
+  if (axes.empty())
+    for (size_t k = 0; k < starts.size(); ++k)
+      axes.push_back(k);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  SmallVector<int64_t> off(rank, 0), size(xs.begin(), xs.end()),
+      stride(rank, 1);
+  for (size_t k = 0; k < axes.size(); ++k) {
+    int64_t a = axes[k] < 0 ? axes[k] + rank : axes[k];
+    int64_t n = xs[a], s = starts[k], e = ends[k], st = steps[k];
+    if (st <= 0)
+      return fail("negative or zero steps are not supported");
+    if (s < 0)
+      s += n;
+    if (e < 0)
+      e += n;
+    s = std::clamp<int64_t>(s, 0, n);
+    e = std::clamp<int64_t>(e, 0, n);
+    off[a] = s;
+    size[a] = e > s ? (e - s + st - 1) / st : 0;
+    stride[a] = st;
+  }
+  SmallVector<OpFoldResult> o, sz, st;
+  for (int64_t d = 0; d < rank; ++d) {
+    o.push_back(b.getIndexAttr(off[d]));
+    sz.push_back(b.getIndexAttr(size[d]));
+    st.push_back(b.getIndexAttr(stride[d]));
+  }
+  setOut(0, tensor::ExtractSliceOp::create(b, loc, f32(size), *x, o, sz, st));
+  return success();
+}
+
+LogicalResult Importer::convertSplit() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  int64_t rank = xs.size(), axis = attrInt("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> split;
+  if (auto s = attrInts("split"))
+    split = *s;
+  else if (const ConstT *c = constIn(1))
+    split = c->ints();
+  else {
+    int64_t n = node->output_size();
+    if (xs[axis] % n)
+      return fail("dim does not split evenly");
+    split.assign(n, xs[axis] / n);
+  }
+  int64_t off = 0;
+  for (int k = 0; k < node->output_size(); ++k) {
+    SmallVector<OpFoldResult> o(rank, b.getIndexAttr(0)), sz,
+        st(rank, b.getIndexAttr(1));
+    SmallVector<int64_t> shape(xs.begin(), xs.end());
+    shape[axis] = split[k];
+    o[axis] = b.getIndexAttr(off);
+    for (int64_t d : shape)
+      sz.push_back(b.getIndexAttr(d));
+    setOut(k,
+           tensor::ExtractSliceOp::create(b, loc, f32(shape), *x, o, sz, st));
+    off += split[k];
+  }
+  return success();
+}
+
+LogicalResult Importer::convertResize() {
+  FailureOr<Value> x = valueIn(0);
+  if (failed(x))
+    return failure();
+  auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  std::string mode = attrStr("mode", "nearest");
+  if (mode != "nearest")
+    return fail("mode '" + mode + "' is not supported (only nearest)");
+  SmallVector<int64_t> out;
+  const ConstT *scales = constIn(opset >= 11 ? 2 : 1);
+  const ConstT *sizes = opset >= 11 ? constIn(3) : nullptr;
+  if (sizes && sizes->numel()) {
+    out = sizes->ints();
+  } else if (scales && scales->numel()) {
+    for (size_t d = 0; d < xs.size(); ++d)
+      out.push_back(int64_t(std::floor(xs[d] * scales->at(d))));
+  } else {
+    return fail("scales or sizes must be constants");
+  }
+  std::string ctm = attrStr("coordinate_transformation_mode", "half_pixel");
+  std::string nm = attrStr("nearest_mode", "round_prefer_floor");
+  // Integer upsampling: out[i] = in[i / s] for every dim.
+  SmallVector<int64_t> factor;
+  for (size_t d = 0; d < xs.size(); ++d) {
+    if (out[d] % xs[d])
+      return fail("only integer upsampling factors are supported");
+    int64_t s = out[d] / xs[d];
+    factor.push_back(s);
+    for (int64_t i = 0; i < out[d]; ++i) {
+      double sc = double(out[d]) / xs[d], src;
+      if (ctm == "asymmetric")
+        src = i / sc;
+      else if (ctm == "half_pixel" || ctm == "pytorch_half_pixel")
+        src = (i + 0.5) / sc - 0.5;
+      else if (ctm == "tf_half_pixel_for_nearest")
+        src = (i + 0.5) / sc;
+      else if (ctm == "align_corners")
+        src = out[d] > 1 ? i * double(xs[d] - 1) / (out[d] - 1) : 0;
+      else
+        return fail("coordinate_transformation_mode '" + ctm +
+                    "' is not supported");
+      int64_t r;
+      if (nm == "floor")
+        r = std::floor(src);
+      else if (nm == "ceil")
+        r = std::ceil(src);
+      else if (nm == "round_prefer_ceil")
+        r = std::floor(src + 0.5);
+      else
+        r = std::ceil(src - 0.5);
+      r = std::clamp<int64_t>(r, 0, xs[d] - 1);
+      if (r != i / s)
+        return fail("only resizes that repeat each element are supported");
+    }
+  }
+  // Broadcast to [.., d, s, ..] and collapse.
+  int64_t rank = xs.size();
+  SmallVector<int64_t> wide;
+  SmallVector<AffineExpr> inExprs;
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t d = 0; d < rank; ++d) {
+    inExprs.push_back(b.getAffineDimExpr(wide.size()));
+    groups.push_back({int64_t(wide.size()), int64_t(wide.size() + 1)});
+    wide.push_back(xs[d]);
+    wide.push_back(factor[d]);
+  }
+  int64_t wr = wide.size();
+  Value init = tensor::EmptyOp::create(b, loc, wide, b.getF32Type());
+  SmallVector<AffineMap> maps = {AffineMap::get(wr, 0, inExprs, ctx),
+                                 b.getMultiDimIdentityMap(wr)};
+  SmallVector<utils::IteratorType> iters(wr, utils::IteratorType::parallel);
+  Value y =
+      linalg::GenericOp::create(b, loc, TypeRange{init.getType()},
+                                ValueRange{*x}, ValueRange{init}, maps, iters,
+                                [](OpBuilder &nb, Location nl, ValueRange a) {
+                                  linalg::YieldOp::create(nb, nl, a[0]);
+                                })
+          .getResult(0);
+  setOut(0, tensor::CollapseShapeOp::create(b, loc, f32(out), y, groups));
+  return success();
+}
+
+LogicalResult Importer::convertElementwise(StringRef op) {
+  SmallVector<Operand> ins;
+  for (int k = 0; k < node->input_size(); ++k) {
+    if (!hasInput(k)) {
+      ins.push_back(Operand(std::numeric_limits<float>::quiet_NaN()));
+      continue;
+    }
+    FailureOr<Operand> o = operandIn(k);
+    if (failed(o))
+      return failure();
+    ins.push_back(*o);
+  }
+  if (ins.empty() || llvm::none_of(ins, [](const Operand &o) {
+        return std::holds_alternative<Value>(o);
+      }))
+    return fail("needs at least one tensor input");
+  std::string o = op.str();
+  float alpha = attrFloat("alpha", o == "LeakyRelu"     ? 0.01f
+                                   : o == "HardSigmoid" ? 0.2f
+                                   : o == "Elu"         ? 1.0f
+                                                        : 0.0f);
+  float beta = attrFloat("beta", 0.5f);
+  std::string approx = attrStr("approximate", "none");
+  // Clip before opset 11 takes min/max attributes.
+  if (o == "Clip") {
+    float lo = -std::numeric_limits<float>::infinity(),
+          hi = std::numeric_limits<float>::infinity();
+    if (opset < 11) {
+      lo = attrFloat("min", lo);
+      hi = attrFloat("max", hi);
+    } else {
+      for (int k = 1; k <= 2; ++k) {
+        if (!hasInput(k))
+          continue;
+        const ConstT *c = constIn(k);
+        if (!c || c->numel() != 1)
+          return fail("min and max must be scalar constants");
+        (k == 1 ? lo : hi) = c->at(0);
+      }
+    }
+    ins.resize(1);
+    ins.push_back(lo);
+    ins.push_back(hi);
+  }
+  auto cst = [](OpBuilder &nb, Location nl, float v) -> Value {
+    return arith::ConstantOp::create(nb, nl, nb.getF32FloatAttr(v));
+  };
+  FailureOr<Value> r =
+      elementwise(ins, [&](OpBuilder &nb, Location nl, ValueRange v) -> Value {
+        Value x = v[0];
+        if (o == "Add" || o == "Sum")
+          return arith::AddFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Sub")
+          return arith::SubFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Mul")
+          return arith::MulFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Div")
+          return arith::DivFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Max")
+          return arith::MaximumFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Min")
+          return arith::MinimumFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Pow")
+          return math::PowFOp::create(nb, nl, v[0], v[1]);
+        if (o == "Relu")
+          return arith::MaximumFOp::create(nb, nl, x, cst(nb, nl, 0.0f));
+        if (o == "LeakyRelu") {
+          Value pos = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT,
+                                            x, cst(nb, nl, 0.0f));
+          Value neg = arith::MulFOp::create(nb, nl, x, cst(nb, nl, alpha));
+          return arith::SelectOp::create(nb, nl, pos, x, neg);
+        }
+        if (o == "Sigmoid") {
+          Value n = arith::NegFOp::create(nb, nl, x);
+          Value e = math::ExpOp::create(nb, nl, n);
+          Value d = arith::AddFOp::create(nb, nl, e, cst(nb, nl, 1.0f));
+          return arith::DivFOp::create(nb, nl, cst(nb, nl, 1.0f), d);
+        }
+        if (o == "HardSigmoid" || o == "HardSwish") {
+          float a = o == "HardSwish" ? 1.0f / 6.0f : alpha;
+          float bb = o == "HardSwish" ? 0.5f : beta;
+          Value m = arith::MulFOp::create(nb, nl, x, cst(nb, nl, a));
+          Value s = arith::AddFOp::create(nb, nl, m, cst(nb, nl, bb));
+          Value lo = arith::MaximumFOp::create(nb, nl, s, cst(nb, nl, 0.0f));
+          Value hs = arith::MinimumFOp::create(nb, nl, lo, cst(nb, nl, 1.0f));
+          if (o == "HardSigmoid")
+            return hs;
+          return arith::MulFOp::create(nb, nl, x, hs);
+        }
+        if (o == "Clip") {
+          Value lo = arith::MaximumFOp::create(nb, nl, x, v[1]);
+          return arith::MinimumFOp::create(nb, nl, lo, v[2]);
+        }
+        if (o == "Tanh")
+          return math::TanhOp::create(nb, nl, x);
+        if (o == "Exp")
+          return math::ExpOp::create(nb, nl, x);
+        if (o == "Log")
+          return math::LogOp::create(nb, nl, x);
+        if (o == "Sqrt")
+          return math::SqrtOp::create(nb, nl, x);
+        if (o == "Erf")
+          return math::ErfOp::create(nb, nl, x);
+        if (o == "Abs")
+          return math::AbsFOp::create(nb, nl, x);
+        if (o == "Neg")
+          return arith::NegFOp::create(nb, nl, x);
+        if (o == "Reciprocal")
+          return arith::DivFOp::create(nb, nl, cst(nb, nl, 1.0f), x);
+        if (o == "Elu") {
+          Value pos = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT,
+                                            x, cst(nb, nl, 0.0f));
+          Value e = math::ExpM1Op::create(nb, nl, x);
+          Value neg = arith::MulFOp::create(nb, nl, e, cst(nb, nl, alpha));
+          return arith::SelectOp::create(nb, nl, pos, x, neg);
+        }
+        if (o == "Gelu") {
+          if (approx == "tanh") {
+            // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            Value x3 = arith::MulFOp::create(
+                nb, nl, arith::MulFOp::create(nb, nl, x, x), x);
+            Value in = arith::AddFOp::create(
+                nb, nl, x,
+                arith::MulFOp::create(nb, nl, x3, cst(nb, nl, 0.044715f)));
+            Value t = math::TanhOp::create(
+                nb, nl,
+                arith::MulFOp::create(nb, nl, in,
+                                      cst(nb, nl, 0.7978845608028654f)));
+            Value one = arith::AddFOp::create(nb, nl, t, cst(nb, nl, 1.0f));
+            return arith::MulFOp::create(nb, nl,
+                                         arith::MulFOp::create(nb, nl, x, one),
+                                         cst(nb, nl, 0.5f));
+          }
+          Value e = math::ErfOp::create(
+              nb, nl,
+              arith::MulFOp::create(nb, nl, x,
+                                    cst(nb, nl, 0.7071067811865476f)));
+          Value one = arith::AddFOp::create(nb, nl, e, cst(nb, nl, 1.0f));
+          return arith::MulFOp::create(
+              nb, nl, arith::MulFOp::create(nb, nl, x, one), cst(nb, nl, 0.5f));
+        }
+        llvm_unreachable("unhandled elementwise op");
+      });
+  if (failed(r))
+    return failure();
+  setOut(0, *r);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+static const llvm::StringSet<> &elementwiseOps() {
+  static const llvm::StringSet<> ops = {
+      "Add",  "Sub",  "Mul",        "Div",     "Max",         "Min",
+      "Pow",  "Relu", "LeakyRelu",  "Sigmoid", "HardSigmoid", "HardSwish",
+      "Clip", "Tanh", "Exp",        "Log",     "Sqrt",        "Erf",
+      "Abs",  "Neg",  "Reciprocal", "Elu",     "Gelu",        "Sum"};
+  return ops;
+}
+
+LogicalResult Importer::importNode() {
+  StringRef op = node->op_type();
+  if (!node->domain().empty() && node->domain() != "ai.onnx")
+    return fail("domain '" + node->domain() + "' is not supported");
+  bool folded;
+  if (failed(foldNode(folded)))
+    return failure();
+  if (folded)
+    return success();
+  if (op == "Identity" || op == "Dropout") {
+    FailureOr<Value> x = valueIn(0);
+    if (failed(x))
+      return failure();
+    setOut(0, *x);
+    return success();
+  }
+  if (op == "Cast") {
+    int64_t to = attrInt("to", onnx::TensorProto::FLOAT);
+    if (to != onnx::TensorProto::FLOAT)
+      return fail("casts of tensors to non-float types are not supported");
+    FailureOr<Value> x = valueIn(0);
+    if (failed(x))
+      return failure();
+    setOut(0, *x);
+    return success();
+  }
+  if (op == "Conv")
+    return convertConv();
+  if (op == "ConvTranspose")
+    return convertConvTranspose();
+  if (op == "Gemm")
+    return convertGemm();
+  if (op == "MatMul")
+    return convertMatMul();
+  if (op == "BatchNormalization")
+    return convertBatchNorm();
+  if (op == "MaxPool")
+    return convertPool(true, false);
+  if (op == "AveragePool")
+    return convertPool(false, false);
+  if (op == "GlobalAveragePool")
+    return convertPool(false, true);
+  if (op == "GlobalMaxPool")
+    return convertPool(true, true);
+  if (op == "ReduceMean")
+    return convertReduceMean();
+  if (op == "Softmax" || op == "LogSoftmax")
+    return convertSoftmax();
+  if (op == "LayerNormalization")
+    return convertLayerNorm();
+  if (op == "Reshape" || op == "Flatten" || op == "Squeeze" ||
+      op == "Unsqueeze")
+    return convertReshapeLike();
+  if (op == "Transpose") {
+    FailureOr<Value> x = valueIn(0);
+    if (failed(x))
+      return failure();
+    int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+    SmallVector<int64_t> perm;
+    if (auto p = attrInts("perm"))
+      perm = *p;
+    else
+      for (int64_t d = rank - 1; d >= 0; --d)
+        perm.push_back(d);
+    if (int64_t(perm.size()) != rank)
+      return fail("perm does not match the rank");
+    setOut(0, transpose(*x, perm));
+    return success();
+  }
+  if (op == "Pad") {
+    FailureOr<Value> x = valueIn(0);
+    if (failed(x))
+      return failure();
+    int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+    std::string mode = attrStr("mode", "constant");
+    if (mode != "constant")
+      return fail("mode '" + mode + "' is not supported (only constant)");
+    SmallVector<int64_t> pads;
+    float value = 0.0f;
+    if (opset < 11) {
+      pads = attrInts("pads").value_or(SmallVector<int64_t>{});
+      value = attrFloat("value", 0.0f);
+    } else {
+      const ConstT *p = constIn(1);
+      if (!p || (hasInput(2) && !constIn(2)))
+        return fail("pads and constant_value must be constants");
+      pads = p->ints();
+      if (hasInput(2) && constIn(2)->numel())
+        value = constIn(2)->at(0);
+      if (hasInput(3))
+        return fail("the axes input is not supported");
+    }
+    if (int64_t(pads.size()) != 2 * rank)
+      return fail("pads must have 2 * rank entries");
+    if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+      return fail("negative pads are not supported");
+    setOut(0, pad(*x, ArrayRef<int64_t>(pads).take_front(rank),
+                  ArrayRef<int64_t>(pads).drop_front(rank), value));
+    return success();
+  }
+  if (op == "Concat")
+    return convertConcat();
+  if (op == "Slice")
+    return convertSlice();
+  if (op == "Split")
+    return convertSplit();
+  if (op == "Resize" || op == "Upsample")
+    return convertResize();
+  if (elementwiseOps().contains(op))
+    return convertElementwise(op);
+  return fail("unsupported op '" + op.str() + "'");
+}
+
+OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
+  ctx->loadDialect<arith::ArithDialect, func::FuncDialect,
+                   linalg::LinalgDialect, math::MathDialect,
+                   tensor::TensorDialect>();
+  Location fileLoc = FileLineColLoc::get(ctx, opts.fileName, 0, 0);
+  loc = fileLoc;
+  opset = 0;
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (model.opset_import_size() == 0)
+    opset = 1;
+  if (opset < kMinOpset || opset > kMaxOpset) {
+    emitError(fileLoc) << "ONNX opset " << opset
+                       << " is not supported (the importer knows opsets "
+                       << kMinOpset << " to " << kMaxOpset << ")";
+    return nullptr;
+  }
+  const onnx::GraphProto &g = model.graph();
+  for (const auto &t : g.initializer()) {
+    ConstT c;
+    if (failed(readTensor(t, c)))
+      return nullptr;
+    consts[t.name()] = std::move(c);
+  }
+  // Inputs (those that are not initializers) with static or pinned shapes.
+  SmallVector<std::string> inputNames;
+  SmallVector<Type> inputTypes;
+  llvm::StringSet<> seenPins;
+  for (const auto &kv : opts.inputShapes)
+    if (llvm::none_of(g.input(), [&](const onnx::ValueInfoProto &in) {
+          return in.name() == kv.getKey() && !consts.count(in.name());
+        })) {
+      emitError(fileLoc) << "--input-shape names '" << kv.getKey()
+                         << "', which is not a graph input";
+      return nullptr;
+    }
+  for (const auto &in : g.input()) {
+    if (consts.count(in.name()))
+      continue;
+    const auto &tt = in.type().tensor_type();
+    if (!in.type().has_tensor_type() ||
+        (tt.elem_type() != onnx::TensorProto::FLOAT)) {
+      emitError(fileLoc) << "graph input '" << in.name()
+                         << "' is not a float tensor";
+      return nullptr;
+    }
+    SmallVector<int64_t> shape;
+    auto pin = opts.inputShapes.find(in.name());
+    if (pin != opts.inputShapes.end()) {
+      shape = pin->second;
+      seenPins.insert(in.name());
+      if (tt.has_shape() && tt.shape().dim_size() != int64_t(shape.size())) {
+        emitError(fileLoc) << "--input-shape for '" << in.name() << "' has "
+                           << shape.size() << " dims, the input has "
+                           << tt.shape().dim_size();
+        return nullptr;
+      }
+      for (int d = 0; tt.has_shape() && d < tt.shape().dim_size(); ++d) {
+        const auto &dim = tt.shape().dim(d);
+        if (dim.has_dim_value() && dim.dim_value() > 0 &&
+            dim.dim_value() != shape[d]) {
+          emitError(fileLoc) << "--input-shape for '" << in.name()
+                             << "' sets dim " << d << " to " << shape[d]
+                             << ", the model fixes it to " << dim.dim_value();
+          return nullptr;
+        }
+      }
+    } else {
+      if (!tt.has_shape()) {
+        emitError(fileLoc) << "graph input '" << in.name()
+                           << "' has no shape; pin it with --input-shape="
+                           << in.name() << ":d0,d1,...";
+        return nullptr;
+      }
+      for (int d = 0; d < tt.shape().dim_size(); ++d) {
+        const auto &dim = tt.shape().dim(d);
+        if (!dim.has_dim_value() || dim.dim_value() <= 0) {
+          emitError(fileLoc)
+              << "graph input '" << in.name() << "' has dynamic dim " << d
+              << (dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "")
+              << "; pin it with --input-shape=" << in.name() << ":d0,d1,...";
+          return nullptr;
+        }
+        shape.push_back(dim.dim_value());
+      }
+    }
+    inputNames.push_back(in.name());
+    inputTypes.push_back(f32(shape));
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, fileLoc, opts.funcName,
+                                   b.getFunctionType(inputTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [name, arg] : llvm::zip(inputNames, entry->getArguments()))
+    values[name] = arg;
+  b.setInsertionPointToEnd(entry);
+
+  for (idx = 0; idx < g.node_size(); ++idx) {
+    node = &g.node(idx);
+    loc = NameLoc::get(b.getStringAttr(nodeName()), fileLoc);
+    if (failed(importNode()))
+      return nullptr;
+  }
+  loc = fileLoc;
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &out : g.output()) {
+    Value v;
+    auto it = values.find(out.name());
+    if (it != values.end()) {
+      v = it->second;
+    } else {
+      auto ct = consts.find(out.name());
+      if (ct == consts.end()) {
+        emitError(fileLoc) << "graph output '" << out.name()
+                           << "' is not produced by any node";
+        return nullptr;
+      }
+      if (!ct->second.isFloat) {
+        emitError(fileLoc) << "graph output '" << out.name()
+                           << "' is an integer constant (not supported)";
+        return nullptr;
+      }
+      v = materialize(ct->second, ct->second.shape);
+    }
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setType(b.getFunctionType(inputTypes, resultTypes));
+  // Keep graph input/output names for tools that map back to ONNX.
+  for (auto [k, name] : llvm::enumerate(inputNames))
+    func.setArgAttr(k, "onnx.name", b.getStringAttr(name));
+  for (int k = 0; k < g.output_size(); ++k)
+    func.setResultAttr(k, "onnx.name", b.getStringAttr(g.output(k).name()));
+  // Constants re-typed for broadcasting leave their first form unused.
+  SmallVector<Operation *> dead;
+  func.walk([&](arith::ConstantOp c) {
+    if (c->use_empty())
+      dead.push_back(c);
+  });
+  for (Operation *op : dead)
+    op->erase();
+  if (failed(verify(*module))) {
+    emitError(fileLoc) << "internal error: the imported module does not "
+                          "verify";
+    return nullptr;
+  }
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> mlir::prune::importONNX(llvm::StringRef bytes,
+                                              MLIRContext *context,
+                                              const ONNXImportOptions &opts) {
+  onnx::ModelProto model;
+  Location fileLoc = FileLineColLoc::get(context, opts.fileName, 0, 0);
+  if (bytes.empty() || !model.ParseFromArray(bytes.data(), bytes.size())) {
+    emitError(fileLoc) << "not a valid ONNX model (truncated or corrupt "
+                          "protobuf)";
+    return nullptr;
+  }
+  if (!model.has_graph() || model.graph().node_size() == 0) {
+    emitError(fileLoc) << "the ONNX model has no graph";
+    return nullptr;
+  }
+  Importer imp(context, opts);
+  return imp.run(model);
+}
+
+bool mlir::prune::parseInputShape(llvm::StringRef spec,
+                                  ONNXImportOptions &options,
+                                  std::string &error) {
+  auto [name, dims] = spec.rsplit(':');
+  if (name.empty() || dims.empty() || !spec.contains(':')) {
+    error = "--input-shape expects name:d0,d1,..., got '" + spec.str() + "'";
+    return false;
+  }
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, ',');
+  for (StringRef p : parts) {
+    int64_t v;
+    if (p.trim().getAsInteger(10, v) || v <= 0) {
+      error = "--input-shape: '" + p.str() + "' is not a positive dim in '" +
+              spec.str() + "'";
+      return false;
+    }
+    shape.push_back(v);
+  }
+  options.inputShapes[name] = shape;
+  return true;
+}

@@ -1,0 +1,108 @@
+"""Writes the small ONNX models the lit tests import, from text (onnx.helper):
+    onnxgen.py <case> <out.onnx>
+Weights are deterministic (fixed seed) so CHECK lines can name them."""
+
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(7)
+
+
+def w(name, *shape):
+    return numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+
+
+def ints(name, values):
+    return numpy_helper.from_array(np.array(values, dtype=np.int64), name)
+
+
+def vi(name, shape, elem=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13, name="g"):
+    g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)],
+                          producer_name="onnxgen")
+    m.ir_version = 7
+    return m
+
+
+def case_gemm():
+    # torch.nn.Linear as exported: Gemm(x, W[out,in], b, transB=1).
+    return model([helper.make_node("Gemm", ["x", "fc.weight", "fc.bias"], ["h"],
+                                   name="fc", transB=1),
+                  helper.make_node("Relu", ["h"], ["y"], name="relu")],
+                 [vi("x", [2, 8])], [vi("y", [2, 4])],
+                 [w("fc.weight", 4, 8), w("fc.bias", 4)])
+
+
+def case_conv_bn():
+    return model([
+        helper.make_node("Conv", ["x", "conv.weight"], ["c"], name="conv1",
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[2, 2]),
+        helper.make_node("BatchNormalization", ["c", "bn.scale", "bn.bias", "bn.mean", "bn.var"],
+                         ["b"], name="bn1", epsilon=1e-5),
+        helper.make_node("Relu", ["b"], ["r"], name="relu1"),
+        helper.make_node("Conv", ["r", "conv2.weight", "conv2.bias"], ["y"], name="conv2",
+                         kernel_shape=[1, 1]),
+    ], [vi("x", [1, 3, 8, 8])], [vi("y", [1, 4, 4, 4])],
+        [w("conv.weight", 8, 3, 3, 3), w("bn.scale", 8), w("bn.bias", 8), w("bn.mean", 8),
+         numpy_helper.from_array(np.linspace(0.5, 2, 8).astype(np.float32), "bn.var"),
+         w("conv2.weight", 4, 8, 1, 1), w("conv2.bias", 4)])
+
+
+def case_dynamic():
+    # A dynamic batch and width, and the shape arithmetic exporters leave:
+    # Shape -> Gather -> Unsqueeze -> Concat -> Reshape.
+    return model([
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes0"], ["n1"], name="unsq"),
+        helper.make_node("Concat", ["n1", "minus1"], ["shp"], name="concat", axis=0),
+        helper.make_node("Cast", ["shp"], ["shp64"], name="cast", to=TensorProto.INT64),
+        helper.make_node("Reshape", ["x", "shp64"], ["flat"], name="reshape"),
+        helper.make_node("MatMul", ["flat", "proj"], ["y"], name="proj"),
+    ], [vi("x", ["N", 3, 4, "W"])], [vi("y", ["N", 5])],
+        [ints("zero", 0), ints("axes0", [0]), ints("minus1", [-1]), w("proj", 48, 5)])
+
+
+def case_unsupported():
+    return model([helper.make_node("NonZero", ["x"], ["y"], name="nz")],
+                 [vi("x", [4])], [vi("y", [1, 4], TensorProto.INT64)])
+
+
+def case_opset99():
+    m = case_gemm()
+    m.opset_import[0].version = 99
+    return m
+
+
+def case_external():
+    t = w("fc.weight", 4, 8)
+    t.ClearField("raw_data")
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "missing-weights.bin"), ("offset", "0"), ("length", "128")):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    m = case_gemm()
+    del m.graph.initializer[0]
+    m.graph.initializer.insert(0, t)
+    return m
+
+
+def case_bad_weight():
+    m = case_gemm()
+    m.graph.initializer[0].raw_data = m.graph.initializer[0].raw_data[:20]
+    return m
+
+
+CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
+
+if __name__ == "__main__":
+    m = CASES[sys.argv[1]]()
+    with open(sys.argv[2], "wb") as f:
+        f.write(m.SerializeToString())

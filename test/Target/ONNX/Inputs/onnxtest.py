@@ -1,0 +1,136 @@
+"""Helpers for mlir-prune's ONNX tests: run prune-translate, JIT-run an
+imported function on given inputs with mlir-opt --sparsifier + mlir-runner,
+and read the results back.
+
+Tool paths come from the command line (lit substitutions), never from PATH.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "lib"))
+sys.dont_write_bytecode = True
+import prunetest  # noqa: E402
+from prunetest import CheckFailure, check  # noqa: E402,F401
+
+
+def parse_args(extra=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--prune-translate", required=True)
+    p.add_argument("--prune-opt")
+    p.add_argument("--mlir-opt", required=True)
+    p.add_argument("--mlir-runner", required=True)
+    p.add_argument("--shared-libs", required=True)
+    p.add_argument("--workdir", default=None)
+    for args, kw in (extra or []):
+        p.add_argument(*args, **kw)
+    return p.parse_args()
+
+
+def run(cmd, stdin_text=None):
+    proc = subprocess.run(cmd, input=stdin_text, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise CheckFailure("command failed (%d): %s\n%s"
+                           % (proc.returncode, " ".join(cmd), proc.stderr[-4000:]))
+    return proc.stdout
+
+
+def import_onnx(args, path, shapes=None):
+    cmd = [args.prune_translate, "--import-onnx", path]
+    for name, shape in (shapes or {}).items():
+        cmd.append("--input-shape=%s:%s" % (name, ",".join(str(d) for d in shape)))
+    return run(cmd)
+
+
+def _ttype(shape):
+    return "tensor<" + "".join("%dx" % d for d in shape) + "f32>"
+
+
+def _mtype(shape):
+    return "memref<" + "".join("%dx" % d for d in shape) + "f32>"
+
+
+_SIG_RE = re.compile(r"func\.func @(\w+)\((.*?)\)\s*->\s*(\(.*?\)|tensor<[^>]*>)\s*\{", re.S)
+
+
+def result_shapes(text, func="forward"):
+    for name, _, results in _SIG_RE.findall(text):
+        if name != func:
+            continue
+        shapes = []
+        for t in re.findall(r"tensor<([^>]*)>", results):
+            dims = t.split("x")[:-1]
+            shapes.append(tuple(int(d) for d in dims))
+        return shapes
+    raise CheckFailure("no func @%s in the module" % func)
+
+
+def add_main(text, inputs, out_shapes, func="forward"):
+    """A @main that calls @func on `inputs` (embedded as hex constants) and
+    prints every result with printMemrefF32."""
+    lines = ["  func.func private @printMemrefF32(memref<*xf32>) "
+             "attributes {llvm.emit_c_interface}",
+             "  func.func @main() {"]
+    names = []
+    for k, x in enumerate(inputs):
+        x = np.ascontiguousarray(x, dtype="<f4")
+        lines.append('    %%in%d = arith.constant dense<"0x%s"> : %s'
+                     % (k, x.tobytes().hex().upper(), _ttype(x.shape)))
+        names.append(("%%in%d" % k, _ttype(x.shape)))
+    res = ", ".join("%%r%d" % k for k in range(len(out_shapes)))
+    lines.append("    %s = call @%s(%s) : (%s) -> (%s)"
+                 % (res, func, ", ".join(n for n, _ in names),
+                    ", ".join(t for _, t in names),
+                    ", ".join(_ttype(s) for s in out_shapes)))
+    for k, s in enumerate(out_shapes):
+        lines.append("    %%b%d = bufferization.to_buffer %%r%d : %s to %s"
+                     % (k, k, _ttype(s), _mtype(s)))
+        lines.append("    %%u%d = memref.cast %%b%d : %s to memref<*xf32>"
+                     % (k, k, _mtype(s)))
+        lines.append("    call @printMemrefF32(%%u%d) : (memref<*xf32>) -> ()" % k)
+    lines += ["    return", "  }"]
+    res_at = text.find("{-#")
+    body = text if res_at < 0 else text[:res_at]
+    close = body.rstrip().rfind("}")
+    return (body[:close] + "\n".join(lines) + "\n" + body[close:]
+            + ("" if res_at < 0 else text[res_at:]))
+
+
+def jit(args, text, inputs, func="forward"):
+    """Runs @func of `text` on `inputs`; returns the list of results."""
+    shapes = result_shapes(text, func)
+    full = add_main(text, inputs, shapes, func)
+    lowered = run([args.mlir_opt, "--allow-unregistered-dialect", "--sparsifier", "-"], full)
+    with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
+        f.write(lowered)
+        path = f.name
+    try:
+        out = run([args.mlir_runner, "-e", "main", "-entry-point-result=void",
+                   "-shared-libs=" + args.shared_libs, path])
+    finally:
+        os.unlink(path)
+    results = []
+    chunks = out.split("Unranked Memref")[1:]
+    check(len(chunks) == len(shapes), "expected %d printed results, got %d"
+          % (len(shapes), len(chunks)))
+    for chunk, s in zip(chunks, shapes):
+        results.append(prunetest.parse_memref_print(chunk, s))
+    return results
+
+
+def compare(got, ref, rtol=1e-4, atol=1e-5, what="output"):
+    ref = np.asarray(ref, dtype=np.float64)
+    check(got.shape == ref.shape, "%s: shape %s, expected %s" % (what, got.shape, ref.shape))
+    err = np.abs(got - ref)
+    tol = atol + rtol * np.abs(ref)
+    check(np.all(err <= tol), "%s differs: max abs err %.3g (worst at %s: got %r, expected %r)"
+          % (what, err.max(), np.unravel_index(np.argmax(err - tol), err.shape),
+             got.ravel()[np.argmax(err - tol)], ref.ravel()[np.argmax(err - tol)]))
+    return float(err.max())
