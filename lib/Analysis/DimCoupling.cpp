@@ -213,6 +213,25 @@ void DimCoupling::visit(Operation *op) {
                   /*srcIsCollapsed=*/false);
     return;
   }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
+    // Dims other than the concatenated one index the same thing in every
+    // input and the result; the concatenated one is offset per input.
+    int64_t axis = concat.getDim();
+    Value result = concat.getResult();
+    for (int64_t d = 0; d < rankOf(result); ++d) {
+      unsigned res = getNode(result, d);
+      for (OpOperand &use : op->getOpOperands()) {
+        unsigned in = nodeOf(use, d);
+        if (d == axis)
+          markUnsafe(in, "concatenated by tensor.concat");
+        else
+          couple(res, in);
+      }
+      if (d == axis)
+        markUnsafe(res, "concatenated by tensor.concat");
+    }
+    return;
+  }
   if (auto pad = dyn_cast<tensor::PadOp>(op)) {
     ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
     for (int64_t d = 0; d < rankOf(pad.getResult()); ++d) {

@@ -80,3 +80,27 @@ module {
     return %x : tensor<2x2xf32>
   }
 }
+
+// -----
+
+// tensor.concat along another dim couples the concatenated tensors' hidden
+// dims with the result's: the hidden units go through it.
+// CHECK-LABEL: func.func @concat
+// CHECK: tensor.concat dim(0) %{{.*}}, %{{.*}} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<2x2xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x2xf32>, tensor<2x2xf32>)
+func.func @concat(%x: tensor<1x3xf32>) -> tensor<2x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 0.0, 0.0], [0.0, 0.1, 0.0], [0.0, 0.0, 2.0], [0.2, 0.0, 0.0]]> : tensor<4x3xf32>
+  %e1 = tensor.empty() : tensor<3x4xf32>
+  %t1 = linalg.transpose ins(%w1 : tensor<4x3xf32>) outs(%e1 : tensor<3x4xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<1x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h = linalg.matmul ins(%x, %t1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %c = tensor.concat dim(0) %h, %h : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<2x4xf32>
+  // expected-remark @+1 {{neurons of weight 'weight1' left alone: reaches the function result}}
+  %w2 = arith.constant dense<1.0> : tensor<4x2xf32>
+  %o2 = tensor.empty() : tensor<2x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%o2 : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %y = linalg.matmul ins(%c, %w2 : tensor<2x4xf32>, tensor<4x2xf32>) outs(%f2 : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}

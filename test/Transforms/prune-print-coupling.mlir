@@ -1,4 +1,16 @@
 // RUN: prune-opt %s --prune-print-coupling -o /dev/null | FileCheck %s
+// RUN: prune-opt %prune_src/examples/transformer.mlir --prune-print-coupling -o /dev/null | FileCheck %s --check-prefix=TF
+
+// The bundled encoder layer: the residual stream reaches the function
+// argument; q/k/v/o are split into 4 heads of 8; the FFN hidden units form
+// a prunable group.
+// TF-LABEL: coupling groups of @forward
+// TF: size 32, refused: reaches a function argument
+// TF: size 32, refused: split by tensor.expand_shape
+// TF: size 64, prunable
+// TF-NEXT: producers: torch_tensor_64_32_torch.float32
+// TF-NEXT: consumers: torch_tensor_32_64_torch.float32
+// TF: heads: group {{[0-9]+}}, 4 x 8, flat groups {{[0-9]+ [0-9]+ [0-9]+ [0-9]+}}, prunable
 
 // The analysis itself: which (value, dim) nodes each group holds, and why a
 // group is refused.
