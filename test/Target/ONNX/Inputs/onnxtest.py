@@ -57,18 +57,14 @@ def _mtype(shape):
     return "memref<" + "".join("%dx" % d for d in shape) + "f32>"
 
 
-_SIG_RE = re.compile(r"func\.func @(\w+)\((.*?)\)\s*->\s*(\(.*?\)|tensor<[^>]*>)\s*\{", re.S)
-
-
 def result_shapes(text, func="forward"):
-    for name, _, results in _SIG_RE.findall(text):
-        if name != func:
+    """Result shapes of @func, read from its one-line signature."""
+    for line in text.splitlines():
+        if ("func.func @%s(" % func) not in line:
             continue
-        shapes = []
-        for t in re.findall(r"tensor<([^>]*)>", results):
-            dims = t.split("x")[:-1]
-            shapes.append(tuple(int(d) for d in dims))
-        return shapes
+        results = line.split(") -> ", 1)[1].split(" attributes ", 1)[0]
+        return [tuple(int(d) for d in t.split("x")[:-1])
+                for t in re.findall(r"tensor<([^>]*)>", results)]
     raise CheckFailure("no func @%s in the module" % func)
 
 
