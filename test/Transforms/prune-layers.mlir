@@ -69,3 +69,4 @@ module {
     return %x : tensor<2x2xf32>
   }
 }
+
