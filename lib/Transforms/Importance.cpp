@@ -122,7 +122,7 @@ struct PruneImportancePass
       std::string why;
       ImportanceAttr attr = score(weight, *data, *m, *g, blockShape, why);
       if (!attr) {
-        remarkSkipped(weight, why);
+        weight.op.emitRemark("weight '") << weight.name << "' not scored: " << why;
         continue;
       }
       results.push_back({&weight, attr});

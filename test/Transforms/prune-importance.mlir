@@ -114,7 +114,7 @@ func.func @conv(%img: tensor<1x2x3x3xf32>, %o: tensor<1x2x3x2xf32>) -> tensor<1x
 // BLK:       arith.constant dense<1.000000e+00> : tensor<3x4xf32>
 // BLK:       arith.constant {prune.importance = #prune.importance<metric = l1, granularity = block, block = [2, 2], scores = dense<4.000000e+00> : tensor<1x1xf32>>} dense<1.000000e+00> : tensor<2x2xf32>
 func.func @no_tiling(%x: tensor<1x4xf32>, %o: tensor<1x3xf32>, %x2: tensor<1x2xf32>, %o2: tensor<1x2xf32>) -> (tensor<1x3xf32>, tensor<1x2xf32>) {
-  // expected-remark @+1 {{weight 'weight0' left dense: its (output x reduction) view 3x4 does not tile into 2x2 blocks}}
+  // expected-remark @+1 {{weight 'weight0' not scored: its (output x reduction) view 3x4 does not tile into 2x2 blocks}}
   %w = arith.constant dense<1.0> : tensor<3x4xf32>
   %w2 = arith.constant dense<1.0> : tensor<2x2xf32>
   %e = tensor.empty() : tensor<4x3xf32>
