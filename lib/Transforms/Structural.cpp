@@ -461,16 +461,25 @@ LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
   return success();
 }
 
+/// Parses the shared options and runs the engine on `candidates`.
+LogicalResult runStructuralPass(ModuleOp module,
+                                const RawStructuralOptions &raw,
+                                ArrayRef<std::string> exclude, StringRef what,
+                                CandidateFn candidates) {
+  StructuralOptions opts;
+  if (failed(parseStructuralOptions(raw, module, opts)))
+    return failure();
+  return runStructural(module, opts, exclude, what, candidates);
+}
+
 struct PruneNeuronsPass
     : prune::impl::PruneNeuronsBase<PruneNeuronsPass> {
   using Base::Base;
   void runOnOperation() override {
-    StructuralOptions opts;
-    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
-                                       scope, mode},
-                                      getOperation(), opts)) ||
-        failed(runStructural(
-            getOperation(), opts, exclude, "neurons",
+    if (failed(runStructuralPass(
+            getOperation(),
+            {ratio, keep, minKeep, roundTo, metric, scope, mode}, exclude,
+            "neurons",
             [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
               channelCandidates(coupling, /*convolutions=*/false, out);
             })))
@@ -482,12 +491,10 @@ struct PruneFiltersPass
     : prune::impl::PruneFiltersBase<PruneFiltersPass> {
   using Base::Base;
   void runOnOperation() override {
-    StructuralOptions opts;
-    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
-                                       scope, mode},
-                                      getOperation(), opts)) ||
-        failed(runStructural(
-            getOperation(), opts, exclude, "filters",
+    if (failed(runStructuralPass(
+            getOperation(),
+            {ratio, keep, minKeep, roundTo, metric, scope, mode}, exclude,
+            "filters",
             [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
               channelCandidates(coupling, /*convolutions=*/true, out);
             })))
@@ -498,12 +505,10 @@ struct PruneFiltersPass
 struct PruneHeadsPass : prune::impl::PruneHeadsBase<PruneHeadsPass> {
   using Base::Base;
   void runOnOperation() override {
-    StructuralOptions opts;
-    if (failed(parseStructuralOptions({ratio, keep, minKeep, roundTo, metric,
-                                       scope, mode},
-                                      getOperation(), opts)) ||
-        failed(runStructural(
-            getOperation(), opts, exclude, "heads",
+    if (failed(runStructuralPass(
+            getOperation(),
+            {ratio, keep, minKeep, roundTo, metric, scope, mode}, exclude,
+            "heads",
             [](const DimCoupling &coupling, SmallVectorImpl<Candidate> &out) {
               headCandidates(coupling, out);
             })))
