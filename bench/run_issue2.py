@@ -70,15 +70,15 @@ def measure(cmd, out_path, log_path):
     os.sync()
     tfile = log_path + ".time"
     with open(log_path, "w") as log:
-        rc = subprocess.run([TIME, "-f", "%e %M", "-o", tfile] + cmd,
+        rc = subprocess.run([TIME, "-f", "%e %M %U %S", "-o", tfile] + cmd,
                             stdout=log, stderr=log).returncode
     if rc != 0:
         with open(log_path) as log:
             tail = log.read()[-2000:]
         die(f"command failed ({rc}): {' '.join(cmd)}\n{tail}")
     with open(tfile) as f:
-        seconds, kb = f.read().split()[-2:]
-    return float(seconds), int(kb) / 1024.0
+        seconds, kb, user, system = f.read().split()[-4:]
+    return float(seconds), int(kb) / 1024.0, float(user) + float(system)
 
 
 def main():
@@ -90,7 +90,10 @@ def main():
                     default=os.environ.get("MLIR_OPT",
                                            "/usr/lib/llvm-22/bin/mlir-opt"))
     ap.add_argument("--out-dir", default=os.path.join(HERE, "out"))
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3,
+                    help="runs per tool for text input")
+    ap.add_argument("--runs-bytecode", type=int, default=5,
+                    help="runs per tool for bytecode input (cheap, noisy)")
     ap.add_argument("--ratio", type=float, default=0.5)
     ap.add_argument("--regen", action="store_true",
                     help="regenerate the model even if it exists")
@@ -121,6 +124,7 @@ def main():
                         bc_in], check=True)
 
     report = os.path.join(args.out_dir, "issue2-report.json")
+    load_before = os.getloadavg()[0]
     results = {}
     for fmt in args.formats.split(","):
         src = text_in if fmt == "text" else bc_in
@@ -137,13 +141,15 @@ def main():
                           ["-o", prune_out], prune_out),
         }
         samples = {name: [] for name in cmds}
-        for run in range(args.runs):
+        runs = args.runs if fmt == "text" else args.runs_bytecode
+        for run in range(runs):
             for name, (cmd, out) in cmds.items():
                 log = os.path.join(args.out_dir, f"{name}.{fmt}.log")
-                t, m = measure(cmd, out, log)
+                t, m, cpu = measure(cmd, out, log)
                 samples[name].append((t, m))
-                print(f"  {fmt:8s} run {run + 1}/{args.runs} {name:9s} "
-                      f"{t:7.2f} s {m:8.0f} MB", file=sys.stderr)
+                print(f"  {fmt:8s} run {run + 1}/{runs} {name:9s} "
+                      f"{t:7.2f} s {m:8.0f} MB  (cpu {cpu:.2f} s)",
+                      file=sys.stderr)
         with open(report) as f:
             total = json.load(f)["total"]
         results[fmt] = {
@@ -168,10 +174,13 @@ def main():
     print()
     print(f"Machine: {os.cpu_count()} cores, {cpu}, {platform.system()} "
           f"{platform.release()}; {time.strftime('%Y-%m-%d')}")
+    print(f"prune-opt: {args.prune_opt}")
     print(f"Model: {os.path.relpath(text_in, ROOT)} "
           f"({os.path.getsize(text_in) / 2**20:.0f} MiB text, "
           f"{os.path.getsize(bc_in) / 2**20:.0f} MiB bytecode); best time and "
-          f"median max RSS of {args.runs} runs; targets: time <= {TIME_LIMIT}x, "
+          f"median max RSS of {args.runs} (text) / {args.runs_bytecode} "
+          f"(bytecode) runs; load average {load_before:.1f} before, "
+          f"{os.getloadavg()[0]:.1f} after; targets: time <= {TIME_LIMIT}x, "
           f"max RSS <= {RSS_LIMIT}x of mlir-opt")
     print()
     header = ("| input    | mlir-opt s | mlir-opt MB | prune-opt s | "
