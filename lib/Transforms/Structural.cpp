@@ -225,7 +225,8 @@ namespace {
 struct StructuralOptions {
   double ratio;
   int64_t keep, minKeep, roundTo;
-  bool l1, global, zero;
+  MetricChoice metric;
+  bool global, zero;
 };
 
 /// One prunable unit set: removing unit u removes, from every part
@@ -249,6 +250,35 @@ struct Candidate {
 };
 using CandidateFn =
     function_ref<void(const DimCoupling &, SmallVectorImpl<Candidate> &)>;
+
+/// Attached unit scores for `plan` that `metric` accepts: channel
+/// granularity along the node's dim for channel plans, head granularity
+/// with the plan's head count for head plans (`heads`), on any weight
+/// constant of the plan's first part... or its flat parts for heads.
+ImportanceAttr findAttachedUnitScores(const Plan &plan,
+                                      const MetricChoice &metric,
+                                      bool heads) {
+  for (auto [index, part] : llvm::enumerate(plan.parts)) {
+    if (heads && index == 0)
+      continue; // the head group itself holds no weight dims
+    for (const DimNode &node : part.first->nodes) {
+      if (node.use)
+        continue;
+      auto constant = node.value.getDefiningOp<arith::ConstantOp>();
+      ImportanceAttr attached =
+          constant ? getAttachedImportance(constant) : ImportanceAttr();
+      if (!attached || attached.getDim() != node.dim)
+        continue;
+      if (!metric.anyAttached && attached.getMetric() != metric.attached)
+        continue;
+      if (heads ? attached.getGranularity() == Granularity::Head &&
+                      attached.getHeads() == plan.size
+                : attached.getGranularity() == Granularity::Channel)
+        return attached;
+    }
+  }
+  return {};
+}
 
 /// Scores every unit of `plan` from its parts.
 LogicalResult scorePlan(Plan &plan, bool l1) {
@@ -334,8 +364,23 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
             << "' left alone: " << candidate.refused;
         continue;
       }
-      if (failed(scorePlan(candidate.plan, opts.l1)))
-        return failure();
+      if (opts.metric.computed) {
+        if (failed(scorePlan(candidate.plan,
+                             *opts.metric.computed == Metric::L1)))
+          return failure();
+      } else {
+        ImportanceAttr attached = findAttachedUnitScores(
+            candidate.plan, opts.metric, what == "heads");
+        if (!attached)
+          return candidate.anchor->op.emitError("no attached ")
+                 << (opts.metric.anyAttached
+                         ? StringRef("")
+                         : stringifyMetric(*opts.metric.attached))
+                 << (what == "heads" ? " head" : " channel")
+                 << "-granularity #prune.importance for the " << what
+                 << " of weight '" << candidate.anchor->name << "'";
+        readScoresAsDouble(attached.getScores(), candidate.plan.scores);
+      }
       candidate.plan.func = func;
       plans.push_back(std::move(candidate.plan));
     }
@@ -443,10 +488,10 @@ LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
                                      StructuralOptions &opts) {
   if (failed(checkRatio(module.getLoc(), pass.ratio)))
     return failure();
-  if (pass.metric != "l1" && pass.metric != "l2")
-    return module.emitError("structural pruning scores with 'l1' or 'l2', "
-                            "not '")
-           << pass.metric << "'";
+  FailureOr<MetricChoice> metric = parseMetricOption(module.getLoc(),
+                                                     pass.metric);
+  if (failed(metric))
+    return failure();
   if (pass.scope != "layer" && pass.scope != "global")
     return module.emitError("unknown scope '")
            << pass.scope << "'; expected 'layer' or 'global'";
@@ -456,8 +501,9 @@ LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
   if (pass.keep < 0 || pass.minKeep < 1 || pass.roundTo < 1)
     return module.emitError(
         "keep must be >= 0, min-keep >= 1 and round-to >= 1");
-  opts = {pass.ratio, pass.keep, pass.minKeep, pass.roundTo,
-          pass.metric == "l1", pass.scope == "global", pass.mode == "zero"};
+  opts = {pass.ratio, pass.keep,           pass.minKeep,
+          pass.roundTo, *metric,             pass.scope == "global",
+          pass.mode == "zero"};
   return success();
 }
 
@@ -690,28 +736,12 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
       anyFailed = true;
       continue;
     }
-    // Attached channel scores of any weight along its coupled dim, or
-    // attached head scores along the requested dim; else l2 norms.
-    ImportanceAttr importance = getAttachedImportance(weight->op);
-    ImportanceAttr channelScores;
-    if (attr.getPattern() == SparsityKind::Channel)
-      for (const DimNode &node : plan.parts.front().first->nodes) {
-        auto constant = node.use ? arith::ConstantOp()
-                                 : node.value.getDefiningOp<arith::ConstantOp>();
-        ImportanceAttr attached =
-            constant ? getAttachedImportance(constant) : ImportanceAttr();
-        if (!channelScores && attached &&
-            attached.getGranularity() == Granularity::Channel &&
-            attached.getDim() == node.dim)
-          channelScores = attached;
-      }
-    if (channelScores) {
-      readScoresAsDouble(channelScores.getScores(), plan.scores);
-    } else if (attr.getPattern() == SparsityKind::Head && importance &&
-               importance.getGranularity() == Granularity::Head &&
-               importance.getDim() == constDim &&
-               importance.getHeads() == plan.size) {
-      readScoresAsDouble(importance.getScores(), plan.scores);
+    // Attached channel or head scores along the coupled dims, else l2.
+    MetricChoice anyAttached;
+    anyAttached.anyAttached = true;
+    if (ImportanceAttr attached = findAttachedUnitScores(
+            plan, anyAttached, attr.getPattern() == SparsityKind::Head)) {
+      readScoresAsDouble(attached.getScores(), plan.scores);
     } else if (failed(scorePlan(plan, /*l1=*/false))) {
       anyFailed = true;
       continue;

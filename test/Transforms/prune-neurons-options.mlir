@@ -5,6 +5,7 @@
 // RUN: prune-opt %s --prune-neurons="ratio=0.5 metric=l1" | FileCheck %s --check-prefix=L1
 // RUN: prune-opt %s --prune-neurons="ratio=0.5 exclude=w2" | FileCheck %s --check-prefix=EXCL
 // RUN: not prune-opt %s --prune-neurons="metric=taylor" 2>&1 | FileCheck %s --check-prefix=METRIC
+// RUN: not prune-opt %s --prune-neurons="metric=foo" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not prune-opt %s --prune-neurons="mode=shrink" 2>&1 | FileCheck %s --check-prefix=MODE
 // RUN: not prune-opt %s --prune-neurons="round-to=0" 2>&1 | FileCheck %s --check-prefix=ROUNDTO
 
@@ -30,7 +31,8 @@
 // Excluding w2 excludes every group it belongs to: nothing changes.
 // EXCL: tensor<4x3xf32>
 // EXCL: tensor<4x4xf32>
-// METRIC: structural pruning scores with 'l1' or 'l2', not 'taylor'
+// METRIC: no attached taylor channel-granularity #prune.importance for the neurons of weight 'w1'
+// UNKNOWN: error: unknown metric 'foo'
 // MODE: unknown mode 'shrink'; expected 'remove' or 'zero'
 // ROUNDTO: keep must be >= 0, min-keep >= 1 and round-to >= 1
 #map = affine_map<(d0, d1) -> (d0, d1)>

@@ -225,7 +225,10 @@ defvar PruneStructuralOptions = [
   Option<"keep", "keep", "int64_t", /*default=*/"0",
          "Keep exactly this many indices per group (overrides ratio)">,
   Option<"metric", "metric", "std::string", /*default=*/"\"l2\"",
-         "Index score: 'l2' (norm of every coupled weight slice) or 'l1'">,
+         "Unit score: 'l2' (norm of every coupled weight slice) or 'l1'; "
+         "or the name of a metric (e.g. 'activation', 'taylor') whose "
+         "channel- or head-granularity #prune.importance is attached to a "
+         "weight of the group; 'attached' takes any">,
   Option<"scope", "scope", "std::string", /*default=*/"\"layer\"",
          "'layer': every group loses `ratio`; 'global': indices of all "
          "groups are ranked together, each group's scores divided by their "
