@@ -1,0 +1,119 @@
+//===- Passes.td - mlir-prune lowering passes --------------*- tablegen -*-===//
+//
+// Part of mlir-prune.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_CONVERSION_PASSES_TD
+#define PRUNE_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+defvar PruneTargetOption =
+  Option<"target", "target", "std::string", /*default=*/"\"\"",
+         "Target whose kernels to emit: a built-in name (x86-avx2, "
+         "x86-avx512, aarch64-neon). Empty: the `prune.target` attribute of "
+         "the module, else x86-avx512">;
+
+def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
+  let summary = "Compress pruned weights and lower their matmuls to "
+                "structured-sparse vector kernels";
+  let description = [{
+    Rewrites every 2-D f32 `linalg.matmul` whose constant right-hand side
+    (the weight, possibly behind a `linalg.transpose`) carries
+    `prune.sparsity` into a compressed weight and a vector kernel:
+
+    * `nm` along the reduction dim (2:4, 1:4, 4:8, any N:M the target
+      lists): `values` `[N, K*n/m]` f32 and `positions` `[N, K*n/m]` i8 (the
+      position of each kept value inside its group of `m`);
+    * `block` `[R, C]`: BSR over the (output x reduction) view: `rowptr`
+      i32, block column `cols` i32 and `values` `[nnzb, R, C]`;
+    * `unstructured`: CSR (BSR with 1x1 blocks).
+
+    The kernel computes `yT[o, :] += w[o, k] * xT[k, :]` for every stored
+    non-zero: the activation is transposed once so that every non-zero is a
+    broadcast-and-FMA over a contiguous row of the batch (no gathers);
+    register tiles of `R` output rows times `U` vectors of the target's
+    width, `scf.parallel` over output rows.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5>} dense<...> : tensor<2x8xf32>
+    %t = linalg.transpose ins(%w : tensor<2x8xf32>) outs(%e : tensor<8x2xf32>) permutation = [1, 0]
+    %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>}
+           ins(%x, %t : tensor<4x8xf32>, tensor<8x2xf32>) outs(%acc : tensor<4x2xf32>) -> tensor<4x2xf32>
+    ```
+
+    After `--prune-sparsify="target=x86-avx512"`:
+
+    ```mlir
+    %vals = arith.constant dense<...> : tensor<2x4xf32>   // dense_resource <weight>.nm-values when large
+    %pos = arith.constant dense<...> : tensor<2x4xi8>    // <weight>.nm-positions
+    %xT = linalg.transpose ins(%x : tensor<4x8xf32>) ... permutation = [1, 0]
+    %yTb = memref.alloc() : memref<2x4xf32>
+    scf.parallel (%o) = (%c0) to (%c2) step (%c1) {
+      scf.for %mt = ... {            // vectors of the batch
+        scf.for %g = ... iter_args(%acc = ...) {   // groups of m along K
+          %v = memref.load %valsb[...]; %p = memref.load %posb[...]
+          %xv = vector.transfer_read %xTb[%k, %mt] ...
+          %acc2 = vector.fma %vb, %xv, %acc ...
+    }}}
+    %yT = bufferization.to_tensor %yTb restrict writable : ...
+    %y = linalg.generic ... (acc + transpose(yT))
+    ```
+
+    A contraction stays dense with a remark when the target cannot run the
+    recorded pattern, when the cost model says sparse is slower (block or
+    unstructured density above `1 - min_sparsity` of the target), when the
+    weight's data does not satisfy the recorded pattern (a group with more
+    than `n` non-zeros), or when the op is not a plain 2-D f32 matmul with
+    the weight as right-hand side. A wrong result is never produced.
+  }];
+  let options = [
+    PruneTargetOption,
+    Option<"resourceThreshold", "resource-threshold", "int64_t",
+           /*default=*/"4096",
+           "Store compressed arrays with more elements than this as "
+           "dense_resource">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"];
+}
+
+def PruneVectorizeMatmul : Pass<"prune-vectorize-matmul", "ModuleOp"> {
+  let summary = "Lower dense 2-D f32 matmuls to register-tiled vector code";
+  let description = [{
+    The dense baseline: every static 2-D f32 `linalg.matmul` (default
+    indexing maps) becomes the same kind of loop nest as the sparse kernels
+    of `prune-sparsify`, with every weight present: the activation is
+    transposed to `xT [K, M]`; for a tile of `R` output columns and `U`
+    vectors of the batch, `R x U` accumulators live in registers and every
+    `k` costs `U` vector loads of `xT` and `R x U` FMAs with broadcast
+    weights (an outer-product micro-kernel). A right-hand side that is a
+    `linalg.transpose` of a `[N, K]` weight is read in place (no runtime
+    transpose of the weight).
+
+    Before:
+
+    ```mlir
+    %y = linalg.matmul ins(%x, %w : tensor<64x256xf32>, tensor<256x128xf32>)
+           outs(%acc : tensor<64x128xf32>) -> tensor<64x128xf32>
+    ```
+
+    After: `scf.parallel` over column tiles, `scf.for` over `K` carrying
+    `vector<16xf32>` accumulators (`vector.fma`), `bufferization.to_tensor`
+    of the result and a `linalg.generic` adding it to `%acc`.
+  }];
+  let options = [PruneTargetOption];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"];
+}
+
+#endif // PRUNE_CONVERSION_PASSES_TD

@@ -1,0 +1,471 @@
+//===- Sparsify.cpp - prune-sparsify --------------------------------------===//
+//
+// Part of mlir-prune. Compresses pruned matmul weights at compile time (N:M
+// values + positions, BSR, CSR) and replaces the matmul with a register-tiled
+// vector kernel that touches only the stored non-zeros.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+#include "Prune/Analysis/WeightData.h"
+#include "Prune/Analysis/WeightDiscovery.h"
+#include "Prune/Conversion/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::prune {
+#define GEN_PASS_DEF_PRUNESPARSIFY
+#include "Prune/Conversion/Passes.h.inc"
+} // namespace mlir::prune
+
+using namespace mlir;
+using namespace mlir::prune;
+
+namespace {
+
+/// The weight as the kernels see it: wt[o * k + r], o an output column of
+/// the matmul, r a reduction index.
+struct Matrix {
+  int64_t n = 0, k = 0;
+  std::vector<float> wt;
+  float at(int64_t o, int64_t r) const { return wt[o * k + r]; }
+};
+
+/// A compressed weight and how to emit its kernel.
+struct Plan {
+  SparsityKind kind;
+  int64_t n = 0, m = 0;       // N:M
+  int64_t br = 1, bc = 1;     // BSR block (1x1: CSR)
+  std::vector<float> values;  // N:M [N, K*n/m]; BSR [nnzb, br, bc]
+  std::vector<int8_t> positions;
+  std::vector<int32_t> rowptr, cols;
+  int64_t nnzb = 0;
+  int64_t denseBytes = 0, packedBytes = 0;
+};
+
+class Sparsifier {
+public:
+  Sparsifier(ModuleOp module, const CPUTarget &target, int64_t threshold)
+      : module(module), target(target), threshold(threshold) {}
+
+  /// Lowers `op` or leaves it dense with a remark. Fails only on errors
+  /// (unreadable weight data).
+  LogicalResult run(linalg::LinalgOp op, SparsityAttr sparsity,
+                    const WeightDiscovery &discovery);
+
+private:
+  /// Returns a reason to stay dense, or empty on success.
+  std::string plan(SparsityAttr s, const Matrix &w, Plan &p);
+  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 Type elt, ArrayRef<char> raw, StringRef name,
+                 StringRef what);
+  Value emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
+             StringRef weightName);
+
+  ModuleOp module;
+  CPUTarget target;
+  int64_t threshold;
+};
+} // namespace
+
+static std::string fmtBytes(int64_t b) { return std::to_string(b) + " B"; }
+
+LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
+                              const WeightDiscovery &discovery) {
+  Operation *op = linalgOp;
+  auto dense = [&](const Twine &why) {
+    op->emitRemark() << "prune-sparsify: kept dense: " << why;
+    return success();
+  };
+  auto mm = dyn_cast<linalg::MatmulOp>(op);
+  if (!mm)
+    return dense("only linalg.matmul is lowered to sparse kernels (conv via "
+                 "im2col is not implemented)");
+  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
+    return dense("matmul with user-defined indexing maps or on buffers");
+  for (Value v : op->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getRank() != 2 || !t.hasStaticShape() ||
+        !t.getElementType().isF32())
+      return dense("not a static 2-D f32 matmul");
+  }
+  if (s.isStructural())
+    return dense("structural patterns are removed by pruning, not lowered");
+  if (s.getOperand() && *s.getOperand() != 1)
+    return dense("the weight is not the right-hand side (operand 1)");
+
+  const Weight *weight = nullptr;
+  const WeightUse *use = nullptr;
+  for (auto [w, u] : discovery.getWeightsOf(op))
+    if (u->operandNumber == 1) {
+      weight = w;
+      use = u;
+    }
+  if (!weight)
+    return dense("the right-hand side is not a constant weight");
+  if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
+      use->operandToConst[0].size() != 1 ||
+      use->operandToConst[1].size() != 1)
+    return dense("the weight does not reach the matmul as a permuted 2-D "
+                 "matrix");
+  for (Operation *p : use->path)
+    if (!isa<linalg::TransposeOp, tensor::CastOp, linalg::CopyOp,
+             arith::ExtFOp>(p))
+      return dense(Twine("the weight reaches the matmul through '") +
+                   p->getName().getStringRef() + "'");
+
+  FailureOr<WeightData> data = WeightData::get(weight->op);
+  if (failed(data))
+    return failure();
+  Matrix w;
+  w.k = cast<RankedTensorType>(op->getOperand(1).getType()).getDimSize(0);
+  w.n = cast<RankedTensorType>(op->getOperand(1).getType()).getDimSize(1);
+  int64_t kDim = use->operandToConst[0][0], nDim = use->operandToConst[1][0];
+  ArrayRef<int64_t> shape = weight->type.getShape();
+  if (shape[kDim] != w.k || shape[nDim] != w.n)
+    return dense("weight shape does not match the matmul");
+  int64_t kStride = kDim == 1 ? 1 : shape[1];
+  int64_t nStride = nDim == 1 ? 1 : shape[1];
+  w.wt.resize(w.n * w.k);
+  std::vector<float> flat;
+  data->toFloat(flat);
+  for (int64_t o = 0; o < w.n; ++o)
+    for (int64_t r = 0; r < w.k; ++r)
+      w.wt[o * w.k + r] = flat[o * nStride + r * kStride];
+
+  Plan p;
+  std::string why = plan(s, w, p);
+  if (!why.empty())
+    return dense(why);
+
+  OpBuilder b(op);
+  Value y = emit(b, mm, p, weight->name);
+  op->getResult(0).replaceAllUsesWith(y);
+  std::string desc;
+  llvm::raw_string_ostream os(desc);
+  if (p.kind == SparsityKind::NM)
+    os << p.n << ":" << p.m << " kernel";
+  else if (p.kind == SparsityKind::Block)
+    os << "BSR " << p.br << "x" << p.bc << " kernel (" << p.nnzb
+       << " blocks)";
+  else
+    os << "CSR kernel (" << p.nnzb << " non-zeros)";
+  op->emitRemark() << "prune-sparsify: " << desc << " for " << target.name
+                   << ", weight " << fmtBytes(p.denseBytes) << " -> "
+                   << fmtBytes(p.packedBytes);
+  return success();
+}
+
+std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
+  p.kind = s.getPattern();
+  p.denseBytes = w.n * w.k * 4;
+  switch (p.kind) {
+  case SparsityKind::NM: {
+    if (!s.getN() || !s.getM())
+      return "N:M pattern without n and m";
+    p.n = *s.getN();
+    p.m = *s.getM();
+    if (s.getDim() && *s.getDim() != 0)
+      return "N:M groups do not run along the reduction dim";
+    if (!target.attr.supportsNM(p.n, p.m))
+      return "target '" + target.name + "' does not run " +
+             std::to_string(p.n) + ":" + std::to_string(p.m);
+    if (p.m > 127)
+      return "group size does not fit the i8 positions";
+    if (w.k % p.m)
+      return "reduction size " + std::to_string(w.k) +
+             " is not a multiple of m = " + std::to_string(p.m);
+    int64_t groups = w.k / p.m, j = groups * p.n;
+    p.values.assign(w.n * j, 0.0f);
+    p.positions.assign(w.n * j, 0);
+    for (int64_t o = 0; o < w.n; ++o)
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t cnt = 0;
+        SmallVector<int64_t, 8> zeros;
+        for (int64_t q = 0; q < p.m; ++q) {
+          float v = w.at(o, g * p.m + q);
+          if (v == 0.0f) {
+            zeros.push_back(q);
+            continue;
+          }
+          if (cnt == p.n)
+            return "weight data does not match the recorded " +
+                   std::to_string(p.n) + ":" + std::to_string(p.m) +
+                   " pattern (output " + std::to_string(o) + ", group " +
+                   std::to_string(g) + " has more than " +
+                   std::to_string(p.n) + " non-zeros)";
+          p.values[o * j + g * p.n + cnt] = v;
+          p.positions[o * j + g * p.n + cnt] = q;
+          ++cnt;
+        }
+        // Pad with zero values at positions that hold zeros.
+        for (int64_t z = 0; cnt < p.n; ++cnt, ++z)
+          p.positions[o * j + g * p.n + cnt] = zeros[z];
+      }
+    p.packedBytes = w.n * j * 5;
+    return "";
+  }
+  case SparsityKind::Block:
+  case SparsityKind::Unstructured: {
+    if (p.kind == SparsityKind::Block) {
+      ArrayRef<int64_t> blk = s.getBlock();
+      if (blk.size() != 2)
+        return "block pattern without a 2-D block shape";
+      p.br = blk[0];
+      p.bc = blk[1];
+      if (w.n % p.br || w.k % p.bc)
+        return "block " + std::to_string(p.br) + "x" + std::to_string(p.bc) +
+               " does not tile the " + std::to_string(w.n) + "x" +
+               std::to_string(w.k) + " (output x reduction) weight";
+      if (p.br > target.accRegisters)
+        return "block rows " + std::to_string(p.br) +
+               " exceed the register tile of '" + target.name + "' (" +
+               std::to_string(target.accRegisters) + ")";
+    }
+    int64_t nbr = w.n / p.br, nbc = w.k / p.bc;
+    p.rowptr.assign(nbr + 1, 0);
+    for (int64_t i = 0; i < nbr; ++i) {
+      for (int64_t jb = 0; jb < nbc; ++jb) {
+        bool any = false;
+        for (int64_t r = 0; r < p.br && !any; ++r)
+          for (int64_t c = 0; c < p.bc && !any; ++c)
+            any = w.at(i * p.br + r, jb * p.bc + c) != 0.0f;
+        if (!any)
+          continue;
+        p.cols.push_back(jb);
+        for (int64_t r = 0; r < p.br; ++r)
+          for (int64_t c = 0; c < p.bc; ++c)
+            p.values.push_back(w.at(i * p.br + r, jb * p.bc + c));
+      }
+      p.rowptr[i + 1] = p.cols.size();
+    }
+    p.nnzb = p.cols.size();
+    double zeroFrac = 1.0 - double(p.nnzb) / double(nbr * nbc);
+    // Block kernels reuse every activation load over the block rows, so they
+    // pay off from half zeros; 1x1 (CSR) needs the target's min_sparsity.
+    double minZero = p.kind == SparsityKind::Block ? 0.5 : target.minSparsity;
+    if (zeroFrac < minZero) {
+      std::string pct = std::to_string(int64_t(zeroFrac * 1000 + 0.5) / 10);
+      return "cost model: " + pct + "% zero " +
+             (p.kind == SparsityKind::Block ? "blocks" : "weights") +
+             " is below the " + std::to_string(int64_t(minZero * 100)) +
+             "% where sparse code beats dense on '" + target.name + "'";
+    }
+    if (p.nnzb == 0) {
+      p.values.assign(p.br * p.bc, 0.0f);
+      p.cols.assign(1, 0);
+    }
+    p.packedBytes = p.nnzb * (p.br * p.bc * 4 + 4) + (nbr + 1) * 4;
+    return "";
+  }
+  default:
+    return "pattern is not lowered";
+  }
+}
+
+Value Sparsifier::constant(OpBuilder &b, Location loc,
+                           ArrayRef<int64_t> shape, Type elt,
+                           ArrayRef<char> raw, StringRef name,
+                           StringRef what) {
+  auto type = RankedTensorType::get(shape, elt);
+  ElementsAttr value;
+  if (type.getNumElements() > threshold) {
+    unsigned align = elt.getIntOrFloatBitWidth() / 8;
+    value = DenseResourceElementsAttr::get(
+        type, (name + "." + what).str(),
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(raw, align));
+  } else {
+    value = DenseElementsAttr::getFromRawBuffer(type, raw);
+  }
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(value));
+}
+
+template <typename T>
+static ArrayRef<char> bytes(const std::vector<T> &v) {
+  return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
+                        v.size() * sizeof(T));
+}
+
+Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
+                       StringRef weightName) {
+  Location loc = op.getLoc();
+  Value x = op.getInputs()[0], acc = op.getOutputs()[0];
+  auto xTy = cast<RankedTensorType>(x.getType());
+  int64_t mBatch = xTy.getDimSize(0), k = xTy.getDimSize(1);
+  int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(1);
+  Type f32 = b.getF32Type(), i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto toBuf = [&](Value t) -> Value {
+    auto ty = cast<RankedTensorType>(t.getType());
+    return bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(ty.getShape(), ty.getElementType()), t,
+        /*read_only=*/true);
+  };
+  auto castIdx = [&](OpBuilder &b, Value v) -> Value {
+    return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
+  };
+
+  if (p.kind == SparsityKind::NM) {
+    int64_t j = k / p.m * p.n;
+    Value vals = toBuf(
+        constant(b, loc, {n, j}, f32, bytes(p.values), weightName,
+                 "nm-values"));
+    Value pos = toBuf(constant(b, loc, {n, j}, i8, bytes(p.positions),
+                               weightName, "nm-positions"));
+    int64_t rows = 1;
+    for (int64_t r : {4, 2})
+      if (n % r == 0) {
+        rows = r;
+        break;
+      }
+    KernelTile tile = chooseTile(target, mBatch, rows);
+    auto vecTy = VectorType::get({tile.lanes}, f32);
+    return buildRowTiledKernel(
+        b, loc, x, acc, n, tile,
+        [&](OpBuilder &b, Location loc, Value xT, Value row, Value mt,
+            ValueRange init) -> SmallVector<Value> {
+          auto loop = scf::ForOp::create(
+              b, loc, indexConst(b, loc, 0), indexConst(b, loc, k / p.m),
+              indexConst(b, loc, 1), init,
+              [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
+                SmallVector<Value> next(accs.begin(), accs.end());
+                Value base = arith::MulIOp::create(b, loc, g,
+                                                   indexConst(b, loc, p.m));
+                Value jBase = arith::MulIOp::create(b, loc, g,
+                                                    indexConst(b, loc, p.n));
+                for (int64_t r = 0; r < tile.rows; ++r) {
+                  Value o = r ? arith::AddIOp::create(b, loc, row,
+                                                      indexConst(b, loc, r))
+                                    .getResult()
+                              : row;
+                  for (int64_t q = 0; q < p.n; ++q) {
+                    Value jj = q ? arith::AddIOp::create(
+                                       b, loc, jBase, indexConst(b, loc, q))
+                                       .getResult()
+                                 : jBase;
+                    Value v =
+                        memref::LoadOp::create(b, loc, vals, ValueRange{o, jj});
+                    Value ps =
+                        memref::LoadOp::create(b, loc, pos, ValueRange{o, jj});
+                    Value kk =
+                        arith::AddIOp::create(b, loc, base, castIdx(b, ps));
+                    Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
+                    for (int64_t u = 0; u < tile.unroll; ++u) {
+                      Value xv =
+                          readX(b, loc, xT, kk, mt, u * tile.lanes, tile,
+                                mBatch);
+                      Value &a = next[r * tile.unroll + u];
+                      a = vector::FMAOp::create(b, loc, bv, xv, a);
+                    }
+                  }
+                }
+                scf::YieldOp::create(b, loc, next);
+              });
+          return SmallVector<Value>(loop.getResults());
+        });
+  }
+
+  // BSR (CSR: 1x1 blocks).
+  StringRef prefix = p.kind == SparsityKind::Block ? "bsr" : "csr";
+  int64_t nb = std::max<int64_t>(p.nnzb, 1);
+  Value vals = toBuf(constant(b, loc, {nb, p.br, p.bc}, f32, bytes(p.values),
+                              weightName, (prefix + "-values").str()));
+  Value cols = toBuf(constant(b, loc, {nb}, i32, bytes(p.cols), weightName,
+                              (prefix + "-cols").str()));
+  Value rowptr = toBuf(constant(b, loc, {(int64_t)p.rowptr.size()}, i32,
+                                bytes(p.rowptr), weightName,
+                                (prefix + "-rowptr").str()));
+  KernelTile tile = chooseTile(target, mBatch, p.br);
+  auto vecTy = VectorType::get({tile.lanes}, f32);
+  return buildRowTiledKernel(
+      b, loc, x, acc, n, tile,
+      [&](OpBuilder &b, Location loc, Value xT, Value row, Value mt,
+          ValueRange init) -> SmallVector<Value> {
+        Value brow =
+            arith::DivUIOp::create(b, loc, row, indexConst(b, loc, p.br));
+        Value brow1 =
+            arith::AddIOp::create(b, loc, brow, indexConst(b, loc, 1));
+        Value lo = castIdx(b, memref::LoadOp::create(b, loc, rowptr, brow));
+        Value hi = castIdx(b, memref::LoadOp::create(b, loc, rowptr, brow1));
+        auto loop = scf::ForOp::create(
+            b, loc, lo, hi, indexConst(b, loc, 1), init,
+            [&](OpBuilder &b, Location loc, Value blk, ValueRange accs) {
+              SmallVector<Value> next(accs.begin(), accs.end());
+              Value kc = castIdx(b, memref::LoadOp::create(b, loc, cols, blk));
+              if (p.bc != 1)
+                kc = arith::MulIOp::create(b, loc, kc,
+                                           indexConst(b, loc, p.bc));
+              for (int64_t c = 0; c < p.bc; ++c) {
+                Value kk = c ? arith::AddIOp::create(b, loc, kc,
+                                                     indexConst(b, loc, c))
+                                   .getResult()
+                             : kc;
+                SmallVector<Value> xv;
+                for (int64_t u = 0; u < tile.unroll; ++u)
+                  xv.push_back(
+                      readX(b, loc, xT, kk, mt, u * tile.lanes, tile, mBatch));
+                for (int64_t r = 0; r < p.br; ++r) {
+                  Value v = memref::LoadOp::create(
+                      b, loc, vals,
+                      ValueRange{blk, indexConst(b, loc, r),
+                                 indexConst(b, loc, c)});
+                  Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
+                  for (int64_t u = 0; u < tile.unroll; ++u) {
+                    Value &a = next[r * tile.unroll + u];
+                    a = vector::FMAOp::create(b, loc, bv, xv[u], a);
+                  }
+                }
+              }
+              scf::YieldOp::create(b, loc, next);
+            });
+        return SmallVector<Value>(loop.getResults());
+      });
+}
+
+namespace {
+struct PruneSparsifyPass : prune::impl::PruneSparsifyBase<PruneSparsifyPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<CPUTarget> t = resolveCPUTarget(module, target);
+    if (failed(t))
+      return signalPassFailure();
+    WeightDiscovery discovery(module);
+    SmallVector<std::pair<linalg::LinalgOp, SparsityAttr>> work;
+    module.walk([&](linalg::LinalgOp op) {
+      if (auto s = op->getAttrOfType<SparsityAttr>("prune.sparsity"))
+        work.push_back({op, s});
+    });
+    Sparsifier sparsifier(module, *t, resourceThreshold);
+    SmallVector<Operation *> maybeDead;
+    for (auto [op, s] : work) {
+      for (Value v : op->getOperands())
+        if (Operation *d = v.getDefiningOp())
+          maybeDead.push_back(d);
+      if (failed(sparsifier.run(op, s, discovery)))
+        return signalPassFailure();
+      // A rewritten matmul has no uses left and goes with its weight.
+      maybeDead.push_back(op);
+    }
+    // Drop the dense weights (and the views of them) nothing reads any more.
+    llvm::SetVector<Operation *> worklist(llvm::from_range, maybeDead);
+    while (!worklist.empty()) {
+      Operation *op = worklist.pop_back_val();
+      if (!isOpTriviallyDead(op))
+        continue;
+      for (Value v : op->getOperands())
+        if (Operation *d = v.getDefiningOp())
+          worklist.insert(d);
+      op->erase();
+    }
+  }
+};
+} // namespace
