@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
 
@@ -16,6 +17,7 @@
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::prune::registerPrunePasses();
+  mlir::prune::registerPruneConversionPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
 
@@ -23,11 +24,13 @@ mlirGetDialectPluginInfo() {
           [](DialectRegistry *registry) {
             registry->insert<prune::PruneDialect>();
             prune::registerPrunePasses();
+            prune::registerPruneConversionPasses();
           }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "PrunePasses", LLVM_VERSION_STRING, []() {
             prune::registerPrunePasses();
+            prune::registerPruneConversionPasses();
           }};
 }
