@@ -63,6 +63,7 @@ llvm_config.use_default_substitutions()
 tool_dirs = [os.path.join(config.prune_obj_root, "bin"), config.llvm_tools_dir]
 tools = [
     "prune-opt",
+    "prune-run",
     ToolSubst("prune-translate", unresolved="ignore"),
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
