@@ -78,6 +78,7 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
            "dense_resource">,
   ];
   let dependentDialects = [
+    "::mlir::prune::PruneDialect",
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
@@ -110,6 +111,7 @@ def PruneVectorizeMatmul : Pass<"prune-vectorize-matmul", "ModuleOp"> {
   }];
   let options = [PruneTargetOption];
   let dependentDialects = [
+    "::mlir::prune::PruneDialect",
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect", "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",

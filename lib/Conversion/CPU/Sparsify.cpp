@@ -226,10 +226,6 @@ std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
         return "block " + std::to_string(p.br) + "x" + std::to_string(p.bc) +
                " does not tile the " + std::to_string(w.n) + "x" +
                std::to_string(w.k) + " (output x reduction) weight";
-      if (p.br > target.accRegisters)
-        return "block rows " + std::to_string(p.br) +
-               " exceed the register tile of '" + target.name + "' (" +
-               std::to_string(target.accRegisters) + ")";
     }
     int64_t nbr = w.n / p.br, nbc = w.k / p.bc;
     p.rowptr.assign(nbr + 1, 0);
@@ -383,7 +379,12 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
   Value rowptr = toBuf(constant(b, loc, {(int64_t)p.rowptr.size()}, i32,
                                 bytes(p.rowptr), weightName,
                                 (prefix + "-rowptr").str()));
-  KernelTile tile = chooseTile(target, mBatch, p.br);
+  // Block rows taller than the register file run as several row tiles over
+  // the same blocks.
+  int64_t rows = p.br;
+  while (rows > target.accRegisters || p.br % rows)
+    --rows;
+  KernelTile tile = chooseTile(target, mBatch, rows);
   auto vecTy = VectorType::get({tile.lanes}, f32);
   return buildRowTiledKernel(
       b, loc, x, acc, n, tile,
@@ -391,6 +392,11 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
           ValueRange init) -> SmallVector<Value> {
         Value brow =
             arith::DivUIOp::create(b, loc, row, indexConst(b, loc, p.br));
+        Value rOff =
+            rows == p.br
+                ? indexConst(b, loc, 0)
+                : arith::RemUIOp::create(b, loc, row, indexConst(b, loc, p.br))
+                      .getResult();
         Value brow1 =
             arith::AddIOp::create(b, loc, brow, indexConst(b, loc, 1));
         Value lo = castIdx(b, memref::LoadOp::create(b, loc, rowptr, brow));
@@ -412,11 +418,11 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
                 for (int64_t u = 0; u < tile.unroll; ++u)
                   xv.push_back(
                       readX(b, loc, xT, kk, mt, u * tile.lanes, tile, mBatch));
-                for (int64_t r = 0; r < p.br; ++r) {
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value rr = arith::AddIOp::create(b, loc, rOff,
+                                                   indexConst(b, loc, r));
                   Value v = memref::LoadOp::create(
-                      b, loc, vals,
-                      ValueRange{blk, indexConst(b, loc, r),
-                                 indexConst(b, loc, c)});
+                      b, loc, vals, ValueRange{blk, rr, indexConst(b, loc, c)});
                   Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
                   for (int64_t u = 0; u < tile.unroll; ++u) {
                     Value &a = next[r * tile.unroll + u];

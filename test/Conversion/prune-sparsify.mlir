@@ -1,0 +1,156 @@
+// RUN: prune-opt %s -split-input-file --prune-sparsify -verify-diagnostics | FileCheck %s
+
+// A PyTorch Linear pruned 2:4: values [out, K/2] f32 and in-group positions
+// [out, K/2] i8 replace the [2, 8] weight; the matmul becomes the N:M kernel.
+
+// CHECK-LABEL: func.func @nm_linear
+// CHECK-DAG:   %[[V:.*]] = arith.constant dense<{{\[\[}}3.000000e+00, -4.000000e+00, 7.000000e+00, -8.000000e+00], [-7.500000e-01, 8.000000e+00, -1.000000e+00, 1.000000e+00]]> : tensor<2x4xf32>
+// CHECK-DAG:   %[[P:.*]] = arith.constant dense<{{\[\[}}2, 3, 2, 3], [2, 3, 0, 1]]> : tensor<2x4xi8>
+// CHECK-NOT:   tensor<2x8xf32>
+// CHECK:       %[[XT:.*]] = linalg.transpose ins(%{{.*}} : tensor<4x8xf32>)
+// CHECK:       scf.parallel
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args
+// CHECK:             memref.load
+// CHECK:             arith.index_castui {{.*}} : i8 to index
+// CHECK:             vector.broadcast {{.*}} : f32 to vector<4xf32>
+// CHECK:             vector.transfer_read
+// CHECK:             vector.fma {{.*}} : vector<4xf32>
+// CHECK:       bufferization.to_tensor
+// CHECK:       linalg.generic
+// CHECK-NOT:   linalg.matmul
+func.func @nm_linear(%x: tensor<4x8xf32>) -> tensor<4x2xf32> {
+  %w = arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5>} dense<[[0.0, 0.0, 3.0, -4.0, 0.0, 0.0, 7.0, -8.0], [0.0, 0.0, -0.75, 8.0, -1.0, 1.0, 0.0, 0.0]]> : tensor<2x8xf32>
+  %e = tensor.empty() : tensor<8x2xf32>
+  %t = linalg.transpose ins(%w : tensor<2x8xf32>) outs(%e : tensor<8x2xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<4x2xf32>
+  // expected-remark @below {{prune-sparsify: 2:4 kernel for x86-avx512, weight 64 B -> 40 B}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>} ins(%x, %t : tensor<4x8xf32>, tensor<8x2xf32>) outs(%o : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+
+// -----
+
+// 1:4 on a [K, N] weight; a group with no non-zero is padded with a zero
+// value (position 0).
+
+// CHECK-LABEL: func.func @nm_14_kn
+// CHECK-DAG:   arith.constant dense<{{\[\[}}5.000000e+00, 0.000000e+00], [2.000000e+00, 3.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG:   arith.constant dense<{{\[\[}}1, 0], [3, 2]]> : tensor<2x2xi8>
+// CHECK:       vector.fma
+func.func @nm_14_kn(%x: tensor<16x8xf32>) -> tensor<16x2xf32> {
+  %w = arith.constant dense<[[0.0, 0.0], [5.0, 0.0], [0.0, 0.0], [0.0, 2.0], [0.0, 0.0], [0.0, 0.0], [0.0, 3.0], [0.0, 0.0]]> : tensor<8x2xf32>
+  %o = tensor.empty() : tensor<16x2xf32>
+  // expected-remark @below {{prune-sparsify: 1:4 kernel}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 1, m = 4, dim = 0, ratio = 0.75, operand = 1>} ins(%x, %w : tensor<16x8xf32>, tensor<8x2xf32>) outs(%o : tensor<16x2xf32>) -> tensor<16x2xf32>
+  return %y : tensor<16x2xf32>
+}
+
+// -----
+
+// Blocks [2, 4] of the (output x reduction) view: BSR with one block per
+// block row (block columns 1 and 0).
+
+// CHECK-LABEL: func.func @bsr
+// CHECK-DAG:   arith.constant dense<[0, 1, 2]> : tensor<3xi32>
+// CHECK-DAG:   arith.constant dense<[1, 0]> : tensor<2xi32>
+// CHECK-DAG:   arith.constant {{.*}} : tensor<2x2x4xf32>
+// CHECK:       scf.parallel
+// CHECK:       arith.divui
+// CHECK:       vector.fma
+func.func @bsr(%x: tensor<8x8xf32>) -> tensor<8x4xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0, 5.0, 6.0, 7.0, 8.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [2.0, 2.0, 2.0, 2.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<4x8xf32>
+  %e = tensor.empty() : tensor<8x4xf32>
+  %t = linalg.transpose ins(%w : tensor<4x8xf32>) outs(%e : tensor<8x4xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<8x4xf32>
+  // expected-remark @below {{prune-sparsify: BSR 2x4 kernel (2 blocks) for x86-avx512, weight 128 B -> 84 B}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = block, block = [2, 4], ratio = 0.5, operand = 1>} ins(%x, %t : tensor<8x8xf32>, tensor<8x4xf32>) outs(%o : tensor<8x4xf32>) -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
+
+// -----
+
+// Unstructured, 7 of 8 zero: CSR (1x1 blocks).
+
+// CHECK-LABEL: func.func @csr
+// CHECK-DAG:   arith.constant dense<[0, 1, 1]> : tensor<3xi32>
+// CHECK-DAG:   arith.constant dense<2> : tensor<1xi32>
+// CHECK-DAG:   arith.constant dense<1.500000e+00> : tensor<1x1x1xf32>
+func.func @csr(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 1.5, 0.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<2x4xf32>
+  %e = tensor.empty() : tensor<4x2xf32>
+  %t = linalg.transpose ins(%w : tensor<2x4xf32>) outs(%e : tensor<4x2xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<2x2xf32>
+  // expected-remark @below {{prune-sparsify: CSR kernel (1 non-zeros)}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = unstructured, ratio = 0.875, operand = 1>} ins(%x, %t : tensor<2x4xf32>, tensor<4x2xf32>) outs(%o : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+
+// -----
+
+// The data contradicts the recorded 2:4 (three non-zeros in a group): dense.
+
+// CHECK-LABEL: func.func @nm_mismatch
+// CHECK:       linalg.matmul
+func.func @nm_mismatch(%x: tensor<1x4xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[1.0], [2.0], [3.0], [0.0]]> : tensor<4x1xf32>
+  %o = tensor.empty() : tensor<1x1xf32>
+  // expected-remark @below {{prune-sparsify: kept dense: weight data does not match the recorded 2:4 pattern (output 0, group 0 has more than 2 non-zeros)}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>} ins(%x, %w : tensor<1x4xf32>, tensor<4x1xf32>) outs(%o : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// A custom target that runs only 2:4 keeps 1:4 dense.
+
+module attributes {prune.target = #prune.target<name = "my-cpu", nm = [2:4], vector_width = 256>} {
+// CHECK-LABEL: func.func @unsupported_nm
+// CHECK:       linalg.matmul
+func.func @unsupported_nm(%x: tensor<1x4xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[1.0], [0.0], [0.0], [0.0]]> : tensor<4x1xf32>
+  %o = tensor.empty() : tensor<1x1xf32>
+  // expected-remark @below {{prune-sparsify: kept dense: target 'my-cpu' does not run 1:4}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 1, m = 4, dim = 0, ratio = 0.75, operand = 1>} ins(%x, %w : tensor<1x4xf32>, tensor<4x1xf32>) outs(%o : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+}
+
+// -----
+
+// Cost model: 50% unstructured zeros is below the target's min_sparsity.
+
+// CHECK-LABEL: func.func @too_dense
+// CHECK:       linalg.matmul
+func.func @too_dense(%x: tensor<1x4xf32>) -> tensor<1x1xf32> {
+  %w = arith.constant dense<[[1.0], [0.0], [2.0], [0.0]]> : tensor<4x1xf32>
+  %o = tensor.empty() : tensor<1x1xf32>
+  // expected-remark @below {{prune-sparsify: kept dense: cost model: 50% zero weights is below the 70% where sparse code beats dense on 'x86-avx512'}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = unstructured, ratio = 0.5, operand = 1>} ins(%x, %w : tensor<1x4xf32>, tensor<4x1xf32>) outs(%o : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+
+// A block shape that does not tile the weight.
+
+// CHECK-LABEL: func.func @block_no_tile
+// CHECK:       linalg.matmul
+func.func @block_no_tile(%x: tensor<1x6xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<0.0> : tensor<6x2xf32>
+  %o = tensor.empty() : tensor<1x2xf32>
+  // expected-remark @below {{prune-sparsify: kept dense: block 4x4 does not tile the 2x6 (output x reduction) weight}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = block, block = [4, 4], ratio = 0.5, operand = 1>} ins(%x, %w : tensor<1x6xf32>, tensor<6x2xf32>) outs(%o : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// The right-hand side is an activation, not a constant.
+
+func.func @no_weight(%x: tensor<1x4xf32>, %w: tensor<4x1xf32>) -> tensor<1x1xf32> {
+  %o = tensor.empty() : tensor<1x1xf32>
+  // expected-remark @below {{prune-sparsify: kept dense: the right-hand side is not a constant weight}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = unstructured, ratio = 0.75, operand = 1>} ins(%x, %w : tensor<1x4xf32>, tensor<4x1xf32>) outs(%o : tensor<1x1xf32>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
