@@ -18,6 +18,8 @@ PACKAGES=(
   # ONNX import/export (prune-translate) and its tests: libonnx's protobuf
   # classes, python3-onnx to write test models, the ONNX backend node tests
   libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata
+  # bench/issue5: OpenBLAS as the dense reference of the CPU lowering
+  libopenblas-dev
 )
 # onnxruntime-node (reference runtime) and the PaddleOCR models come from npm.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
