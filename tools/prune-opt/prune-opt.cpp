@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Prune/Conversion/Passes.h"
+#include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::prune::registerPrunePasses();
   mlir::prune::registerPruneConversionPasses();
+  mlir::prune::registerPruneDataAwarePasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

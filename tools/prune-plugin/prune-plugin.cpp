@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Prune/Conversion/Passes.h"
+#include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
 
@@ -25,6 +26,7 @@ mlirGetDialectPluginInfo() {
             registry->insert<prune::PruneDialect>();
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
+            prune::registerPruneDataAwarePasses();
           }};
 }
 
@@ -32,5 +34,6 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "PrunePasses", LLVM_VERSION_STRING, []() {
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
+            prune::registerPruneDataAwarePasses();
           }};
 }

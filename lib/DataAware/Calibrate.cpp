@@ -1,0 +1,467 @@
+//===- Calibrate.cpp - prune-calibrate ------------------------------------===//
+//
+// Part of mlir-prune. Runs an instrumented copy of the model (every
+// activation that a weighted contraction reads becomes an extra result of the
+// entry function) on calibration batches through the JIT, accumulates
+// per-input-channel statistics and Gram matrices in C++, and records them on
+// the weights.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prune/Analysis/WeightData.h"
+#include "Prune/Analysis/WeightDiscovery.h"
+#include "Prune/DataAware/Calibration.h"
+#include "Prune/DataAware/Passes.h"
+#include "Prune/Dialect/Prune/IR/PruneDialect.h"
+#include "Prune/Runtime/Jit.h"
+#include "Prune/Runtime/Npy.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
+
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <cstring>
+
+namespace mlir::prune {
+#define GEN_PASS_DEF_PRUNECALIBRATE
+#include "Prune/DataAware/Passes.h.inc"
+} // namespace mlir::prune
+
+using namespace mlir;
+using namespace mlir::prune;
+
+namespace {
+
+/// One place where a weight's activation is observed: an input of one of its
+/// consumers.
+struct Tap {
+  unsigned weight;
+  Operation *consumer;
+  Value activation;
+  /// The activation dim that runs over the weight's reduction dim.
+  int64_t channelDim;
+  /// True when every other activation dim is a plain parallel loop the
+  /// weight does not have (rows of X in Y = X W): X^T X is then the Gram
+  /// matrix of the layer.
+  bool gramable;
+  /// Index of the activation among the instrumented function's extra
+  /// results.
+  unsigned result = 0;
+};
+
+/// Statistics of one weight's input channels.
+struct Stats {
+  int64_t channels = 0;
+  int64_t rows = 0;
+  std::vector<double> sumSq, sum;
+  std::vector<int64_t> fired;
+  bool gram = false;
+  Eigen::MatrixXd gramMatrix;
+};
+
+struct PruneCalibratePass
+    : public mlir::prune::impl::PruneCalibrateBase<PruneCalibratePass> {
+  using Base::Base;
+  void runOnOperation() override;
+};
+
+} // namespace
+
+/// Finds where `use` lets us observe the weight's input channels, or says
+/// why not.
+static FailureOr<Tap> analyzeUse(const Weight &weight, const WeightUse &use,
+                                 unsigned index, func::FuncOp entry,
+                                 std::string &why) {
+  linalg::LinalgOp consumer = use.consumer;
+  if (weight.reductionDim < 0) {
+    why = "it has no single reduction (input-channel) dim";
+    return failure();
+  }
+  if (consumer.getNumDpsInputs() != 2) {
+    why = "its consumer does not have exactly two inputs";
+    return failure();
+  }
+  int64_t operandDim = use.getOperandDim(weight.reductionDim);
+  if (operandDim < 0) {
+    why = "its reduction dim is reshaped on the way to the consumer";
+    return failure();
+  }
+  OpOperand &weightOperand = consumer->getOpOperand(use.operandNumber);
+  AffineMap weightMap = consumer.getMatchingIndexingMap(&weightOperand);
+  auto loop = dyn_cast<AffineDimExpr>(weightMap.getResult(operandDim));
+  if (!loop) {
+    why = "its reduction dim is not a plain loop of the consumer";
+    return failure();
+  }
+  OpOperand &actOperand =
+      consumer->getOpOperand(use.operandNumber == 0 ? 1 : 0);
+  AffineMap actMap = consumer.getMatchingIndexingMap(&actOperand);
+  Tap tap{index, consumer, actOperand.get(), -1, true};
+  SmallVector<utils::IteratorType> iterators =
+      consumer.getIteratorTypesArray();
+  for (auto [i, expr] : llvm::enumerate(actMap.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (dim && dim.getPosition() == loop.getPosition()) {
+      tap.channelDim = i;
+      continue;
+    }
+    if (!dim || iterators[dim.getPosition()] != utils::IteratorType::parallel ||
+        weightMap.isFunctionOfDim(dim.getPosition()))
+      tap.gramable = false;
+  }
+  if (tap.channelDim < 0) {
+    why = "the activation does not run over its reduction dim directly";
+    return failure();
+  }
+  auto actType = dyn_cast<RankedTensorType>(tap.activation.getType());
+  if (!actType || !actType.hasStaticShape() ||
+      !actType.getElementType().isF32()) {
+    why = "its activation is not a static-shape f32 tensor";
+    return failure();
+  }
+  if (actType.getDimSize(tap.channelDim) !=
+      weight.type.getDimSize(weight.reductionDim)) {
+    why = "its activation and reduction dim differ in size";
+    return failure();
+  }
+  Region *region = tap.activation.getParentRegion();
+  if (region != &entry.getBody() || !entry.getBody().hasOneBlock()) {
+    why = ("its consumer is not in the single block of @" +
+           entry.getSymName() + "")
+              .str();
+    return failure();
+  }
+  return tap;
+}
+
+/// Adds one batch of the activation `act` to `stats`.
+static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
+  ArrayRef<int64_t> shape = act.shape;
+  int64_t channels = shape[tap.channelDim];
+  int64_t inner = 1;
+  for (int64_t d = tap.channelDim + 1; d < static_cast<int64_t>(shape.size());
+       ++d)
+    inner *= shape[d];
+  int64_t n = act.getNumElements();
+  int64_t rows = n / std::max<int64_t>(channels, 1);
+  const auto *x = reinterpret_cast<const float *>(act.data.data());
+  Eigen::MatrixXd rowsMatrix;
+  if (stats.gram)
+    rowsMatrix.resize(rows, channels);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t k = (i / inner) % channels;
+    double v = x[i];
+    stats.sumSq[k] += v * v;
+    stats.sum[k] += v;
+    stats.fired[k] += v > 0;
+    if (stats.gram)
+      rowsMatrix((i / (inner * channels)) * inner + i % inner, k) = v;
+  }
+  stats.rows += rows;
+  if (stats.gram)
+    stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(
+        rowsMatrix.transpose());
+}
+
+template <typename T>
+static ArrayRef<char> asBytes(const std::vector<T> &v) {
+  return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
+                        v.size() * sizeof(T));
+}
+
+void PruneCalibratePass::runOnOperation() {
+  ModuleOp module = getOperation();
+  MLIRContext *ctx = &getContext();
+  Location loc = module.getLoc();
+
+  if (metric != "wanda" && metric != "activation" && metric != "none") {
+    emitError(loc) << "prune-calibrate: unknown metric '" << metric
+                   << "' (wanda, activation or none)";
+    return signalPassFailure();
+  }
+  if (progress != "auto" && progress != "always" && progress != "never") {
+    emitError(loc) << "prune-calibrate: progress must be auto, always or "
+                      "never, not '"
+                   << progress << "'";
+    return signalPassFailure();
+  }
+  if (inputs.empty()) {
+    emitError(loc) << "prune-calibrate needs inputs=<file.npy>[,...]";
+    return signalPassFailure();
+  }
+  if (batches < 0 || maxGramDim < 0) {
+    emitError(loc) << "prune-calibrate: batches and max-gram-dim must not be "
+                      "negative";
+    return signalPassFailure();
+  }
+  auto entryFunc = module.lookupSymbol<func::FuncOp>(entry);
+  if (!entryFunc) {
+    emitError(loc) << "prune-calibrate: no function '" << entry << "'";
+    return signalPassFailure();
+  }
+  if (failed(verifyJitSignature(entryFunc)))
+    return signalPassFailure();
+
+  // Calibration data: one file per argument, whole batches along dim 0.
+  SmallVector<StringRef> paths;
+  StringRef(inputs).split(paths, ',', -1, /*KeepEmpty=*/false);
+  FunctionType funcType = entryFunc.getFunctionType();
+  if (paths.size() != funcType.getNumInputs()) {
+    entryFunc.emitError("prune-calibrate: @")
+        << entry << " takes " << funcType.getNumInputs()
+        << " argument(s), but inputs= names " << paths.size() << " file(s)";
+    return signalPassFailure();
+  }
+  std::vector<npy::Array> data;
+  int64_t numBatches = -1;
+  for (auto [i, path] : llvm::enumerate(paths)) {
+    llvm::Expected<npy::Array> array = npy::readNpy(path.trim());
+    if (!array) {
+      emitError(loc) << "prune-calibrate: "
+                     << llvm::toString(array.takeError());
+      return signalPassFailure();
+    }
+    TensorSpec spec = *getTensorSpec(funcType.getInput(i));
+    ArrayRef<int64_t> shape = array->shape;
+    if (spec.shape.empty() || array->dtype != spec.dtype ||
+        shape.size() != spec.shape.size() ||
+        shape.drop_front() != ArrayRef<int64_t>(spec.shape).drop_front() ||
+        shape[0] == 0 || shape[0] % spec.shape[0] != 0) {
+      entryFunc.emitError("prune-calibrate: ")
+          << path << " is " << array->describe() << ", but argument " << i
+          << " is " << spec.describe()
+          << "; calibration data must stack whole batches of it along dim 0";
+      return signalPassFailure();
+    }
+    if (llvm::Error err = checkFinite(*array, path)) {
+      entryFunc.emitError("prune-calibrate: calibration data ")
+          << llvm::toString(std::move(err));
+      return signalPassFailure();
+    }
+    int64_t n = shape[0] / spec.shape[0];
+    if (numBatches >= 0 && n != numBatches) {
+      entryFunc.emitError("prune-calibrate: ")
+          << path << " holds " << n << " batches, but the files before it "
+          << numBatches;
+      return signalPassFailure();
+    }
+    numBatches = n;
+    data.push_back(std::move(*array));
+  }
+  if (batches > 0)
+    numBatches = std::min<int64_t>(numBatches, batches);
+
+  // Where each weight's activations can be observed.
+  WeightDiscovery discovery(module);
+  ArrayRef<Weight> weights = discovery.getWeights();
+  if (weights.empty()) {
+    emitError(loc) << "prune-calibrate: the module has no weights";
+    return signalPassFailure();
+  }
+  std::vector<SmallVector<Tap>> taps(weights.size());
+  std::vector<std::string> notCalibrated(weights.size());
+  SmallVector<Value> tapValues;
+  DenseMap<Value, unsigned> tapIndex;
+  for (auto [i, weight] : llvm::enumerate(weights)) {
+    for (const WeightUse &use : weight.uses) {
+      std::string why;
+      FailureOr<Tap> tap = analyzeUse(weight, use, i, entryFunc, why);
+      if (failed(tap)) {
+        notCalibrated[i] = why;
+        continue;
+      }
+      auto [it, inserted] = tapIndex.try_emplace(tap->activation,
+                                                 tapValues.size());
+      if (inserted)
+        tapValues.push_back(tap->activation);
+      tap->result = it->second;
+      taps[i].push_back(*tap);
+    }
+  }
+  if (tapValues.empty()) {
+    emitError(loc) << "prune-calibrate: no weight of @" << entry
+                   << " can be calibrated";
+    return signalPassFailure();
+  }
+
+  // The instrumented copy: the activations become extra results.
+  IRMapping mapping;
+  OwningOpRef<ModuleOp> instrumented(
+      cast<ModuleOp>(module->clone(mapping)));
+  auto copyFunc = instrumented->lookupSymbol<func::FuncOp>(entry);
+  Operation *ret = copyFunc.getBody().front().getTerminator();
+  SmallVector<Value> results(ret->getOperands());
+  SmallVector<Type> resultTypes(funcType.getResults());
+  for (Value v : tapValues) {
+    results.push_back(mapping.lookup(v));
+    resultTypes.push_back(v.getType());
+  }
+  ret->setOperands(results);
+  copyFunc.setType(FunctionType::get(ctx, funcType.getInputs(), resultTypes));
+  FailureOr<std::unique_ptr<JitFunction>> jit =
+      JitFunction::create(*instrumented, entry);
+  if (failed(jit))
+    return signalPassFailure();
+  instrumented = nullptr;
+
+  std::vector<Stats> stats(weights.size());
+  for (auto [i, weight] : llvm::enumerate(weights)) {
+    if (taps[i].empty())
+      continue;
+    Stats &s = stats[i];
+    s.channels = weight.type.getDimSize(weight.reductionDim);
+    s.sumSq.assign(s.channels, 0);
+    s.sum.assign(s.channels, 0);
+    s.fired.assign(s.channels, 0);
+    s.gram = gram && s.channels <= maxGramDim &&
+             llvm::all_of(taps[i], [](const Tap &t) { return t.gramable; }) &&
+             weight.type.getElementType().isF32();
+    if (s.gram)
+      s.gramMatrix = Eigen::MatrixXd::Zero(s.channels, s.channels);
+  }
+
+  bool showProgress = progress == "always" ||
+                      (progress == "auto" && llvm::errs().is_displayed());
+  unsigned numResults = funcType.getNumResults();
+  for (int64_t b = 0; b < numBatches; ++b) {
+    std::vector<npy::Array> batch;
+    std::vector<const npy::Array *> pointers;
+    batch.reserve(data.size());
+    for (auto [i, array] : llvm::enumerate(data)) {
+      TensorSpec spec = *getTensorSpec(funcType.getInput(i));
+      npy::Array slice = npy::Array::zeros(spec.dtype, spec.shape);
+      size_t bytes = slice.data.size();
+      std::memcpy(slice.data.data(), array.data.data() + b * bytes, bytes);
+      batch.push_back(std::move(slice));
+    }
+    for (const npy::Array &a : batch)
+      pointers.push_back(&a);
+    llvm::Expected<std::vector<npy::Array>> outputs = (*jit)->run(pointers);
+    if (!outputs) {
+      entryFunc.emitError("prune-calibrate: running @")
+          << entry << " on batch " << b << " failed: "
+          << llvm::toString(outputs.takeError());
+      return signalPassFailure();
+    }
+    for (auto [i, weight] : llvm::enumerate(weights)) {
+      for (const Tap &tap : taps[i]) {
+        const npy::Array &act = (*outputs)[numResults + tap.result];
+        if (llvm::Error err = checkFinite(act, "the activation")) {
+          tap.consumer->emitError("prune-calibrate: on batch ")
+              << b << ", " << llvm::toString(std::move(err))
+              << " that this op reads";
+          return signalPassFailure();
+        }
+        accumulate(act, tap, stats[i]);
+      }
+    }
+    if (showProgress) {
+      int64_t width = 30, done = (b + 1) * width / numBatches;
+      llvm::errs() << "\rprune-calibrate [" << std::string(done, '#')
+                   << std::string(width - done, ' ') << "] " << (b + 1) << "/"
+                   << numBatches << " batches";
+      if (b + 1 == numBatches)
+        llvm::errs() << "\n";
+    }
+  }
+
+  // Build every attribute first: a failure leaves the module untouched.
+  struct Plan {
+    arith::ConstantOp op;
+    DictionaryAttr calibration;
+    ImportanceAttr importance;
+  };
+  std::vector<Plan> plans;
+  for (auto [i, weight] : llvm::enumerate(weights)) {
+    if (taps[i].empty()) {
+      weight.op->emitRemark("weight '")
+          << weight.name << "' not calibrated: " << notCalibrated[i];
+      continue;
+    }
+    const Stats &s = stats[i];
+    FailureOr<WeightData> wdata = WeightData::get(weight.op);
+    if (failed(wdata))
+      return signalPassFailure();
+    std::vector<float> w;
+    wdata->toFloat(w);
+    for (float v : w)
+      if (!std::isfinite(v)) {
+        weight.op.emitError("prune-calibrate: weight '")
+            << weight.name << "' holds NaN or Inf";
+        return signalPassFailure();
+      }
+
+    Builder b(ctx);
+    auto vecType = RankedTensorType::get({s.channels}, b.getF32Type());
+    std::vector<float> sqNorm(s.channels), mean(s.channels),
+        fireRate(s.channels);
+    double rows = static_cast<double>(std::max<int64_t>(s.rows, 1));
+    for (int64_t k = 0; k < s.channels; ++k) {
+      sqNorm[k] = s.sumSq[k];
+      mean[k] = s.sum[k] / rows;
+      fireRate[k] = s.fired[k] / rows;
+    }
+    std::string key = weight.name;
+    SmallVector<NamedAttribute> entries;
+    entries.emplace_back(b.getStringAttr("dim"),
+                         b.getI64IntegerAttr(weight.reductionDim));
+    entries.emplace_back(b.getStringAttr("samples"),
+                         b.getI64IntegerAttr(s.rows));
+    entries.emplace_back(b.getStringAttr("sq_norm"),
+                         makeResource(vecType, key + "_sq_norm",
+                                      asBytes(sqNorm)));
+    entries.emplace_back(b.getStringAttr("mean"),
+                         makeResource(vecType, key + "_mean", asBytes(mean)));
+    DenseResourceElementsAttr fireRateAttr =
+        makeResource(vecType, key + "_fire_rate", asBytes(fireRate));
+    entries.emplace_back(b.getStringAttr("fire_rate"), fireRateAttr);
+    if (s.gram) {
+      std::vector<double> g(s.channels * s.channels);
+      Eigen::MatrixXd full = s.gramMatrix.selfadjointView<Eigen::Lower>();
+      Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                               Eigen::RowMajor>>(g.data(), s.channels,
+                                                 s.channels) = full;
+      entries.emplace_back(
+          b.getStringAttr("gram"),
+          makeResource(RankedTensorType::get({s.channels, s.channels},
+                                             b.getF64Type()),
+                       key + "_gram", asBytes(g)));
+      entries.emplace_back(
+          b.getStringAttr("dense"),
+          makeResource(RankedTensorType::get(weight.type.getShape(),
+                                             b.getF32Type()),
+                       key + "_dense", asBytes(w)));
+    }
+    Plan plan{weight.op, b.getDictionaryAttr(entries), {}};
+
+    if (metric == "wanda") {
+      int64_t inner = 1;
+      for (int64_t d = weight.reductionDim + 1; d < weight.type.getRank(); ++d)
+        inner *= weight.type.getDimSize(d);
+      std::vector<float> scores(w.size());
+      for (size_t e = 0; e < w.size(); ++e)
+        scores[e] = std::fabs(w[e]) *
+                    std::sqrt(s.sumSq[(e / inner) % s.channels]);
+      auto type = RankedTensorType::get(weight.type.getShape(), b.getF32Type());
+      plan.importance = ImportanceAttr::get(
+          ctx, Metric::Wanda, Granularity::Weight, std::nullopt, {},
+          std::nullopt, makeResource(type, key + "_wanda", asBytes(scores)));
+    } else if (metric == "activation") {
+      plan.importance = ImportanceAttr::get(
+          ctx, Metric::Activation, Granularity::Channel, weight.reductionDim,
+          {}, std::nullopt, fireRateAttr);
+    }
+    plans.push_back(plan);
+  }
+
+  for (Plan &plan : plans) {
+    plan.op->setAttr(kCalibrationAttrName, plan.calibration);
+    if (plan.importance)
+      plan.op->setAttr(PruneDialect::kImportanceAttrName, plan.importance);
+  }
+}
