@@ -11,6 +11,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Threading.h"
 
 #include <algorithm>
 #include <cstring>
@@ -88,6 +89,30 @@ LogicalResult mlir::prune::getElementScores(const Weight &weight,
                                             const WeightData &data,
                                             const MetricChoice &choice,
                                             std::vector<float> &scores) {
+  if (choice.computed && data.getElementType().isF32() && !data.isSplat()) {
+    bool l1 = *choice.computed == Metric::L1;
+    scores.resize(data.size());
+    const float *__restrict raw =
+        reinterpret_cast<const float *>(data.getRaw().data());
+    float *__restrict out = scores.data();
+    int64_t e = data.size();
+    int nan = 0;
+    if (l1) {
+      for (int64_t i = 0; i < e; ++i) {
+        nan |= raw[i] != raw[i];
+        out[i] = std::fabs(raw[i]);
+      }
+    } else {
+      for (int64_t i = 0; i < e; ++i) {
+        nan |= raw[i] != raw[i];
+        out[i] = raw[i] * raw[i];
+      }
+    }
+    if (nan)
+      return weight.op.emitError("weight '")
+             << weight.name << "' contains NaN; refusing to rank it";
+    return success();
+  }
   if (choice.computed) {
     data.toFloat(scores);
     bool l1 = *choice.computed == Metric::L1;
@@ -140,23 +165,179 @@ static bool lessImportant(ArrayRef<float> scores, int64_t a, int64_t b) {
   return a > b;
 }
 
-void mlir::prune::pruneLowest(ArrayRef<float> scores, int64_t numPrune,
-                              MutableArrayRef<uint8_t> keep) {
-  int64_t n = scores.size();
+/// A uint32 whose unsigned order is the float order of `v` (-0 == +0; NaN
+/// never reaches here: getElementScores rejects it).
+static inline uint32_t orderKey(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  if (bits == 0x80000000u)
+    bits = 0;
+  return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+}
+
+/// The key of rank `rank` (0-based) among key(0..n), found by radix select:
+/// two passes of a 16-bit histogram.
+template <typename KeyFn>
+static uint32_t radixSelect(int64_t n, KeyFn key, int64_t rank) {
+  std::vector<int64_t> hist(1 << 16);
+  for (int64_t i = 0; i < n; ++i)
+    ++hist[key(i) >> 16];
+  uint32_t hi = 0;
+  while (rank >= hist[hi])
+    rank -= hist[hi++];
+  std::fill(hist.begin(), hist.end(), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t k = key(i);
+    if ((k >> 16) == hi)
+      ++hist[k & 0xffff];
+  }
+  uint32_t lo = 0;
+  while (rank >= hist[lo])
+    rank -= hist[lo++];
+  return (hi << 16) | lo;
+}
+
+/// Prunes (sets keep to 0) the `numPrune` elements with the least keys;
+/// among equal keys the higher index goes first (lessImportant's order).
+template <typename KeyFn>
+static void pruneLowestKeys(int64_t n, KeyFn key, int64_t numPrune,
+                            MutableArrayRef<uint8_t> keep) {
   if (numPrune <= 0)
     return;
   if (numPrune >= n) {
     std::fill(keep.begin(), keep.end(), 0);
     return;
   }
-  std::vector<uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  auto cmp = [&](uint32_t a, uint32_t b) {
-    return lessImportant(scores, a, b);
+  uint8_t *kp = keep.data();
+  // (key, reversed index): ascending order is lessImportant's order.
+  auto composite = [](uint32_t k, int64_t i) {
+    return (static_cast<uint64_t>(k) << 32) |
+           (0xffffffffu - static_cast<uint32_t>(i));
   };
-  std::nth_element(order.begin(), order.begin() + numPrune, order.end(), cmp);
-  for (int64_t i = 0; i < numPrune; ++i)
-    keep[order[i]] = 0;
+  auto indexOf = [](uint64_t c) {
+    return static_cast<int64_t>(0xffffffffu - static_cast<uint32_t>(c));
+  };
+  auto pruneCandidates = [&](std::vector<uint64_t> &cand, int64_t need) {
+    if (need < static_cast<int64_t>(cand.size()))
+      std::nth_element(cand.begin(), cand.begin() + need, cand.end());
+    for (int64_t j = 0; j < need; ++j)
+      kp[indexOf(cand[j])] = 0;
+  };
+  constexpr int64_t kSample = 1 << 13;
+  bool indexFits = n <= 0xffffffffll;
+  if (indexFits && n <= 8 * kSample) {
+    std::vector<uint64_t> cand(n);
+    for (int64_t i = 0; i < n; ++i)
+      cand[i] = composite(key(i), i);
+    pruneCandidates(cand, numPrune);
+    return;
+  }
+  if (indexFits) {
+    // A sample brackets the threshold; one pass prunes what is below the
+    // bracket and collects what is inside it (a few percent); the exact
+    // cut among those comes from nth_element.
+    std::vector<uint32_t> sample(kSample);
+    uint64_t state = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(n);
+    for (int64_t j = 0; j < kSample; ++j) {
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      sample[j] = key(static_cast<int64_t>(state % static_cast<uint64_t>(n)));
+    }
+    std::sort(sample.begin(), sample.end());
+    double q = (static_cast<double>(numPrune) - 0.5) / n;
+    double margin = 5.0 * std::sqrt(kSample * q * (1 - q)) + 32;
+    int64_t at = static_cast<int64_t>(q * kSample);
+    int64_t loAt = at - static_cast<int64_t>(margin);
+    int64_t hiAt = at + static_cast<int64_t>(margin);
+    uint32_t lo = loAt <= 0 ? 0u : sample[loAt];
+    uint32_t hi = hiAt >= kSample - 1 ? ~0u : sample[hiAt];
+    // Per block: a branch-free pass (vectorizes) prunes what lies below the
+    // bracket and counts what lies inside; a second look at the block, hot
+    // in cache, collects those.
+    constexpr int64_t kBlock = 4096;
+    std::vector<uint64_t> cand;
+    cand.reserve(static_cast<size_t>(n * 2.5 * margin / kSample) + kBlock);
+    int64_t below = 0;
+    uint32_t width = hi - lo;
+    for (int64_t b = 0; b < n; b += kBlock) {
+      int64_t e = std::min(n, b + kBlock);
+      uint32_t belowBlock = 0, insideBlock = 0;
+      for (int64_t i = b; i < e; ++i) {
+        uint32_t k = key(i);
+        belowBlock += k < lo;
+        insideBlock += k - lo <= width;
+        kp[i] &= static_cast<uint8_t>(k >= lo);
+      }
+      below += belowBlock;
+      if (insideBlock == 0)
+        continue;
+      for (int64_t i = b; i < e; ++i) {
+        uint32_t k = key(i);
+        if (k - lo <= width)
+          cand.push_back(composite(k, i));
+      }
+    }
+    int64_t inside = cand.size();
+    int64_t need = numPrune - below;
+    if (need >= 0 && need <= inside) {
+      pruneCandidates(cand, need);
+      return;
+    }
+    // The bracket missed (a strange distribution): undo, do it exactly.
+    for (int64_t i = 0; i < n; ++i)
+      kp[i] = 1;
+  }
+  uint32_t threshold = radixSelect(n, key, numPrune - 1);
+  int64_t below = 0, ties = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    uint32_t k = key(i);
+    kp[i] &= static_cast<uint8_t>(k > threshold);
+    below += k < threshold;
+    ties += k == threshold;
+  }
+  int64_t tiesKept = ties - (numPrune - below);
+  for (int64_t i = 0; i < n && tiesKept > 0; ++i)
+    if (key(i) == threshold) {
+      kp[i] = 1;
+      --tiesKept;
+    }
+}
+
+void mlir::prune::pruneLowest(ArrayRef<float> scores, int64_t numPrune,
+                              MutableArrayRef<uint8_t> keep) {
+  const float *sp = scores.data();
+  pruneLowestKeys(
+      scores.size(), [sp](int64_t i) { return orderKey(sp[i]); }, numPrune,
+      keep);
+}
+
+/// Unstructured L1/L2 on f32 weights: keys straight from the weight bits,
+/// with no score array. Returns failure (after the error) on NaN.
+static LogicalResult pruneLowestF32(const Weight &weight,
+                                    const WeightData &data, bool l1,
+                                    int64_t numPrune,
+                                    MutableArrayRef<uint8_t> keep) {
+  const uint32_t *bits =
+      reinterpret_cast<const uint32_t *>(data.getRaw().data());
+  int64_t n = data.size();
+  uint32_t nan = 0;
+  for (int64_t i = 0; i < n; ++i)
+    nan |= (bits[i] & 0x7fffffffu) > 0x7f800000u;
+  if (nan)
+    return weight.op.emitError("weight '")
+           << weight.name << "' contains NaN; refusing to rank it";
+  if (l1) {
+    // |w| is non-negative: its bits order like the value (-0 -> +0).
+    pruneLowestKeys(
+        n, [bits](int64_t i) { return (bits[i] & 0x7fffffffu) | 0x80000000u; },
+        numPrune, keep);
+  } else {
+    const float *w = reinterpret_cast<const float *>(bits);
+    pruneLowestKeys(
+        n, [w](int64_t i) { return orderKey(w[i] * w[i]); }, numPrune, keep);
+  }
+  return success();
 }
 
 void mlir::prune::computeNMMask(ArrayRef<int64_t> shape, int64_t dim,
@@ -348,12 +529,19 @@ MaskResult mlir::prune::computePatternMask(const Weight &weight,
       weight.op.emitError("unstructured sparsity needs a 'ratio'");
       return fail();
     }
+    int64_t numPrune =
+        roundHalfEven(pattern.getRatio().getValueAsDouble() * data.size());
+    if (metric.computed && data.getElementType().isF32() && !data.isSplat()) {
+      if (failed(pruneLowestF32(weight, data, *metric.computed == Metric::L1,
+                                numPrune, keep)))
+        return fail();
+      result.resolved = pattern;
+      return result;
+    }
     std::vector<float> scores;
     if (failed(getElementScores(weight, data, metric, scores)))
       return fail();
-    pruneLowest(scores, roundHalfEven(pattern.getRatio().getValueAsDouble() *
-                                      data.size()),
-                keep);
+    pruneLowest(scores, numPrune, keep);
     result.resolved = pattern;
     return result;
   }
@@ -433,12 +621,63 @@ static double getAchievedRatio(const PlannedMask &plan) {
                           : 0.0;
 }
 
+/// Indices of `sizes`, largest first (for load balance).
+static SmallVector<size_t> largestFirst(ArrayRef<int64_t> sizes) {
+  SmallVector<size_t> order(sizes.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return sizes[a] > sizes[b]; });
+  return order;
+}
+
 void mlir::prune::commitMasks(MutableArrayRef<PlannedMask> plans) {
-  for (PlannedMask &plan : plans) {
-    double ratio = getAchievedRatio(plan);
-    writeMasked(plan.weight->op, plan.data, plan.keep);
-    recordSparsity(*plan.weight, plan.pattern, ratio);
+  if (plans.empty())
+    return;
+  Operation *root = plans.front().weight->op;
+  while (Operation *parent = root->getParentOp())
+    root = parent;
+  // A blob other ops still read when a plan is written (in plan order:
+  // earlier plans on the same blob have moved to blobs of their own by then)
+  // is left alone; see writeMasked.
+  DenseMap<void *, unsigned> users = countResourceUsers(root);
+  SmallVector<int64_t> sizes;
+  SmallVector<double> ratios(plans.size());
+  SmallVector<bool> shared(plans.size());
+  // Weights are written in parallel unless two plans write one buffer.
+  DenseSet<const char *> buffers;
+  bool serial = false;
+  for (auto [i, plan] : llvm::enumerate(plans)) {
+    sizes.push_back(plan.data.size());
+    if (auto resource =
+            dyn_cast<DenseResourceElementsAttr>(plan.weight->op.getValue())) {
+      unsigned &left = users[resource.getRawHandle().getResource()];
+      shared[i] = left > 1;
+      if (left > 0)
+        --left;
+    }
+    serial |= !buffers.insert(plan.data.getRaw().data()).second;
+    // A block pattern records its fraction of zero tiles.
+    if (plan.pattern.getPattern() == SparsityKind::Block)
+      ratios[i] = getAchievedRatio(plan);
   }
+  auto write = [&](size_t i) {
+    PlannedMask &plan = plans[i];
+    int64_t zeros =
+        writeMasked(plan.weight->op, plan.data, plan.keep, shared[i]);
+    if (plan.pattern.getPattern() != SparsityKind::Block)
+      ratios[i] = plan.data.size()
+                      ? static_cast<double>(zeros) / plan.data.size()
+                      : 0.0;
+    std::vector<uint8_t>().swap(plan.keep);
+  };
+  if (serial) {
+    for (size_t i = 0; i < plans.size(); ++i)
+      write(i);
+  } else {
+    parallelForEach(root->getContext(), largestFirst(sizes), write);
+  }
+  for (auto [plan, ratio] : llvm::zip(plans, ratios))
+    recordSparsity(*plan.weight, plan.pattern, ratio);
 }
 
 LogicalResult mlir::prune::pruneEveryWeight(ModuleOp module,
@@ -450,26 +689,48 @@ LogicalResult mlir::prune::pruneEveryWeight(ModuleOp module,
     return module.emitError(
         "found no constant weights feeding a contraction or convolution; "
         "nothing to prune");
-  SmallVector<PlannedMask> plans;
   bool anyFailed = false;
+  SmallVector<const Weight *> weights;
+  SmallVector<WeightData> datas;
+  SmallVector<int64_t> sizes;
   for (const Weight &weight : discovery.getWeights()) {
     FailureOr<WeightData> data = WeightData::get(weight.op);
     if (failed(data)) {
       anyFailed = true;
       continue;
     }
-    std::vector<uint8_t> keep(data->size(), 1);
-    MaskResult result =
-        computePatternMask(weight, *data, pattern, metric, keep);
-    if (result.kind == MaskResult::Failed) {
+    weights.push_back(&weight);
+    datas.push_back(*data);
+    sizes.push_back(data->size());
+  }
+  if (anyFailed)
+    return failure();
+  // Masks are computed in parallel, largest weight first; errors come out in
+  // weight order.
+  SmallVector<MaskResult> results(weights.size());
+  std::vector<std::vector<uint8_t>> keeps(weights.size());
+  {
+    ParallelDiagnosticHandler handler(module.getContext());
+    parallelForEach(module.getContext(), largestFirst(sizes), [&](size_t i) {
+      handler.setOrderIDForThread(i);
+      keeps[i].assign(datas[i].size(), 1);
+      results[i] =
+          computePatternMask(*weights[i], datas[i], pattern, metric, keeps[i]);
+      handler.eraseOrderIDForThread();
+    });
+  }
+  SmallVector<PlannedMask> plans;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    if (results[i].kind == MaskResult::Failed) {
       anyFailed = true;
       continue;
     }
-    if (result.kind == MaskResult::Skipped) {
-      remarkSkipped(weight, result.why);
+    if (results[i].kind == MaskResult::Skipped) {
+      remarkSkipped(*weights[i], results[i].why);
       continue;
     }
-    plans.push_back({&weight, *data, std::move(keep), result.resolved});
+    plans.push_back(
+        {weights[i], datas[i], std::move(keeps[i]), results[i].resolved});
   }
   if (anyFailed)
     return failure();

@@ -13,6 +13,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <vector>
 
@@ -52,9 +53,21 @@ private:
 
 /// Replaces the value of `op` with one where every element whose `keep` entry
 /// is 0 is zero. A `dense` value stays `dense`; a `dense_resource` value keeps
-/// its key and gets the new data (in place when its blob is mutable).
-void writeMasked(arith::ConstantOp op, const WeightData &data,
-                 ArrayRef<uint8_t> keep);
+/// its key and gets the new data (in place when its blob is mutable and no
+/// other op reads it). Returns the number of zero elements of the new value.
+int64_t writeMasked(arith::ConstantOp op, const WeightData &data,
+                    ArrayRef<uint8_t> keep);
+
+/// The same, with `shared` (whether an op other than `op` refers to its
+/// dense_resource blob) computed by the caller: see countResourceUsers. Safe
+/// to call for different ops from several threads at once.
+int64_t writeMasked(arith::ConstantOp op, const WeightData &data,
+                    ArrayRef<uint8_t> keep, bool shared);
+
+/// The number of ops under `root` whose attributes refer to each
+/// dense_resource blob (keyed by DenseResourceElementsHandle::getResource()),
+/// in one walk.
+DenseMap<void *, unsigned> countResourceUsers(Operation *root);
 
 } // namespace mlir::prune
 
