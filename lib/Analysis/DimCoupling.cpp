@@ -55,8 +55,7 @@ unsigned DimCoupling::getUseNode(OpOperand &use, int64_t dim) {
   return id;
 }
 
-void DimCoupling::markUnsafe(unsigned node, const Twine &reason,
-                             bool isSplit) {
+void DimCoupling::markUnsafe(unsigned node, const Twine &reason, bool isSplit) {
   auto [it, inserted] = unsafe.try_emplace(node, reason.str(), isSplit);
   // A real reason wins over a head split.
   if (!inserted && it->second.second && !isSplit)
@@ -67,11 +66,10 @@ void DimCoupling::markUnsafe(unsigned node, const Twine &reason,
 /// values, the value's node otherwise.
 /// Weights are never shape-only, even when splat: their slices are scored
 /// and zeroed like any other weight's.
-static unsigned operandNode(const WeightDiscovery &weights, OpOperand &use,
-                            int64_t dim,
-                            function_ref<unsigned(Value, int64_t)> valueNode,
-                            function_ref<unsigned(OpOperand &, int64_t)>
-                                useNode) {
+static unsigned
+operandNode(const WeightDiscovery &weights, OpOperand &use, int64_t dim,
+            function_ref<unsigned(Value, int64_t)> valueNode,
+            function_ref<unsigned(OpOperand &, int64_t)> useNode) {
   Operation *def = use.get().getDefiningOp();
   bool isWeight = def && weights.lookup(def);
   return !isWeight && isShapeOnly(use.get()) ? useNode(use, dim)
@@ -196,10 +194,9 @@ void DimCoupling::visit(Operation *op) {
       for (int64_t d : big)
         markUnsafe(getNode(expandedValue, d), "split by " + opName, headSplit);
       if (headSplit)
-        splits.push_back(
-            {collapsedNode, getNode(expandedValue, big[0]),
-             cast<RankedTensorType>(expandedValue.getType())
-                 .getDimSize(big[1])});
+        splits.push_back({collapsedNode, getNode(expandedValue, big[0]),
+                          cast<RankedTensorType>(expandedValue.getType())
+                              .getDimSize(big[1])});
     }
   };
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
@@ -246,11 +243,11 @@ void DimCoupling::visit(Operation *op) {
     }
     return;
   }
-  bool sameRankTensors =
-      op->getNumResults() == 1 && rankOf(op->getResult(0)) >= 0 &&
-      llvm::all_of(op->getOperands(), [&](Value v) {
-        return rankOf(v) == rankOf(op->getResult(0));
-      });
+  bool sameRankTensors = op->getNumResults() == 1 &&
+                         rankOf(op->getResult(0)) >= 0 &&
+                         llvm::all_of(op->getOperands(), [&](Value v) {
+                           return rankOf(v) == rankOf(op->getResult(0));
+                         });
   if (sameRankTensors &&
       (isa<tensor::CastOp>(op) || op->hasTrait<OpTrait::Elementwise>())) {
     Value result = op->getResult(0);
@@ -335,7 +332,7 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
 }
 
 std::optional<unsigned> DimCoupling::getGroupIndex(Value value,
-                                                  int64_t dim) const {
+                                                   int64_t dim) const {
   auto it = nodeIds.find(std::make_pair(value.getAsOpaquePointer(), dim));
   if (it == nodeIds.end())
     return std::nullopt;

@@ -35,11 +35,10 @@ bool mlir::prune::isTensorAdd(Operation *op) {
   if (!add)
     return false;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  bool argsAreInputs =
-      (add.getLhs() == body.getArgument(0) &&
-       add.getRhs() == body.getArgument(1)) ||
-      (add.getLhs() == body.getArgument(1) &&
-       add.getRhs() == body.getArgument(0));
+  bool argsAreInputs = (add.getLhs() == body.getArgument(0) &&
+                        add.getRhs() == body.getArgument(1)) ||
+                       (add.getLhs() == body.getArgument(1) &&
+                        add.getRhs() == body.getArgument(0));
   return argsAreInputs && yield.getOperand(0) == add.getResult();
 }
 
@@ -73,7 +72,8 @@ mlir::prune::findResidualBranches(func::FuncOp func,
                                   const WeightDiscovery &weights) {
   SmallVector<ResidualBranch> branches;
   func.walk([&](Operation *op) {
-    if (!isTensorAdd(op) || isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()))
+    if (!isTensorAdd(op) ||
+        isa_and_nonnull<linalg::LinalgOp>(op->getParentOp()))
       return;
     Value a = op->getOperand(0), b = op->getOperand(1);
     for (unsigned skipOperand : {0u, 1u}) {
@@ -158,7 +158,8 @@ mlir::prune::findResidualLayers(ArrayRef<ResidualBranch> branches) {
       }
     }
     layer.output = output;
-    if (layer.input.getType() != layer.output.getType() && layer.refused.empty())
+    if (layer.input.getType() != layer.output.getType() &&
+        layer.refused.empty())
       layer.refused = "the layer changes the type of its input";
     if (!first.refused.empty() && layer.refused.empty())
       layer.refused = first.refused;

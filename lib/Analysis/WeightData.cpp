@@ -9,8 +9,8 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "llvm/ADT/APFloat.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/APFloat.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -58,9 +58,8 @@ FailureOr<WeightData> WeightData::get(arith::ConstantOp op) {
   int64_t expected = data.numElements * data.elementBytes;
   if (static_cast<int64_t>(data.raw.size()) != expected)
     return op.emitError("dense_resource '")
-           << resource.getRawHandle().getKey() << "' holds "
-           << data.raw.size() << " bytes but " << type << " needs "
-           << expected;
+           << resource.getRawHandle().getKey() << "' holds " << data.raw.size()
+           << " bytes but " << type << " needs " << expected;
   return data;
 }
 

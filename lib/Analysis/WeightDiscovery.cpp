@@ -64,8 +64,7 @@ static std::optional<std::string> findNameLoc(Location loc) {
   return std::nullopt;
 }
 
-std::string mlir::prune::getWeightName(arith::ConstantOp op,
-                                       unsigned ordinal) {
+std::string mlir::prune::getWeightName(arith::ConstantOp op, unsigned ordinal) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue()))
     return resource.getRawHandle().getKey().str();
   if (auto name = findNameLoc(op.getLoc()))
@@ -123,8 +122,8 @@ static bool isViewLikeGeneric(linalg::GenericOp op) {
     return true;
   Operation *def = yielded.getDefiningOp();
   return def && def->getBlock() == &body && &body.front() == def &&
-         isa<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp,
-             arith::UIToFPOp>(def) &&
+         isa<arith::ExtFOp, arith::TruncFOp, arith::SIToFPOp, arith::UIToFPOp>(
+             def) &&
          def->getOperand(0) == body.getArgument(0);
 }
 
@@ -167,8 +166,7 @@ static Value stepBack(Value value, DimSets &dims) {
     return expand.getSrc();
   }
   if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
-    for (auto [k, group] :
-         llvm::enumerate(collapse.getReassociationIndices()))
+    for (auto [k, group] : llvm::enumerate(collapse.getReassociationIndices()))
       map[k] = realDims(group, collapse.getSrcType());
     compose(dims, map);
     return collapse.getSrc();
@@ -197,8 +195,8 @@ static Value stepBack(Value value, DimSets &dims) {
         generic.getMatchingIndexingMap(generic.getDpsInputOperand(0));
     for (int64_t j = 0; j < rank; ++j) {
       unsigned loop = cast<AffineDimExpr>(outMap.getResult(j)).getPosition();
-      if (std::optional<unsigned> in =
-              inMap.getResultPosition(getAffineDimExpr(loop, def->getContext())))
+      if (std::optional<unsigned> in = inMap.getResultPosition(
+              getAffineDimExpr(loop, def->getContext())))
         map[j] = {static_cast<int64_t>(*in)};
     }
     compose(dims, map);
@@ -219,8 +217,7 @@ static void collectDims(AffineExpr expr, llvm::SmallSet<unsigned, 4> &out) {
 static SmallVector<DimRole> computeOperandRoles(linalg::LinalgOp consumer,
                                                 OpOperand &operand) {
   unsigned numLoops = consumer.getNumLoops();
-  SmallVector<utils::IteratorType> iterators =
-      consumer.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
   SmallVector<bool> inOutput(numLoops), otherPlain(numLoops),
       otherWindow(numLoops);
   for (OpOperand &init : consumer.getDpsInitsMutable()) {

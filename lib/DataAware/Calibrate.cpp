@@ -102,8 +102,7 @@ static FailureOr<Tap> analyzeUse(const Weight &weight, const WeightUse &use,
       consumer->getOpOperand(use.operandNumber == 0 ? 1 : 0);
   AffineMap actMap = consumer.getMatchingIndexingMap(&actOperand);
   Tap tap{index, consumer, actOperand.get(), -1, true};
-  SmallVector<utils::IteratorType> iterators =
-      consumer.getIteratorTypesArray();
+  SmallVector<utils::IteratorType> iterators = consumer.getIteratorTypesArray();
   for (auto [i, expr] : llvm::enumerate(actMap.getResults())) {
     auto dim = dyn_cast<AffineDimExpr>(expr);
     if (dim && dim.getPosition() == loop.getPosition()) {
@@ -131,8 +130,8 @@ static FailureOr<Tap> analyzeUse(const Weight &weight, const WeightUse &use,
   }
   Region *region = tap.activation.getParentRegion();
   if (region != &entry.getBody() || !entry.getBody().hasOneBlock()) {
-    why = ("its consumer is not in the single block of @" +
-           entry.getSymName() + "")
+    why = ("its consumer is not in the single block of @" + entry.getSymName() +
+           "")
               .str();
     return failure();
   }
@@ -168,8 +167,7 @@ static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
         rowsMatrix.transpose());
 }
 
-template <typename T>
-static ArrayRef<char> asBytes(const std::vector<T> &v) {
+template <typename T> static ArrayRef<char> asBytes(const std::vector<T> &v) {
   return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
                         v.size() * sizeof(T));
 }
@@ -275,8 +273,8 @@ void PruneCalibratePass::runOnOperation() {
         notCalibrated[i] = why;
         continue;
       }
-      auto [it, inserted] = tapIndex.try_emplace(tap->activation,
-                                                 tapValues.size());
+      auto [it, inserted] =
+          tapIndex.try_emplace(tap->activation, tapValues.size());
       if (inserted)
         tapValues.push_back(tap->activation);
       tap->result = it->second;
@@ -291,8 +289,7 @@ void PruneCalibratePass::runOnOperation() {
 
   // The instrumented copy: the activations become extra results.
   IRMapping mapping;
-  OwningOpRef<ModuleOp> instrumented(
-      cast<ModuleOp>(module->clone(mapping)));
+  OwningOpRef<ModuleOp> instrumented(cast<ModuleOp>(module->clone(mapping)));
   auto copyFunc = instrumented->lookupSymbol<func::FuncOp>(entry);
   Operation *ret = copyFunc.getBody().front().getTerminator();
   SmallVector<Value> results(ret->getOperands());
@@ -344,8 +341,8 @@ void PruneCalibratePass::runOnOperation() {
     llvm::Expected<std::vector<npy::Array>> outputs = (*jit)->run(pointers);
     if (!outputs) {
       entryFunc.emitError("prune-calibrate: running @")
-          << entry << " on batch " << b << " failed: "
-          << llvm::toString(outputs.takeError());
+          << entry << " on batch " << b
+          << " failed: " << llvm::toString(outputs.takeError());
       return signalPassFailure();
     }
     for (auto [i, weight] : llvm::enumerate(weights)) {
@@ -412,9 +409,9 @@ void PruneCalibratePass::runOnOperation() {
                          b.getI64IntegerAttr(weight.reductionDim));
     entries.emplace_back(b.getStringAttr("samples"),
                          b.getI64IntegerAttr(s.rows));
-    entries.emplace_back(b.getStringAttr("sq_norm"),
-                         makeResource(vecType, key + "_sq_norm",
-                                      asBytes(sqNorm)));
+    entries.emplace_back(
+        b.getStringAttr("sq_norm"),
+        makeResource(vecType, key + "_sq_norm", asBytes(sqNorm)));
     entries.emplace_back(b.getStringAttr("mean"),
                          makeResource(vecType, key + "_mean", asBytes(mean)));
     DenseResourceElementsAttr fireRateAttr =
@@ -428,14 +425,14 @@ void PruneCalibratePass::runOnOperation() {
                                                  s.channels) = full;
       entries.emplace_back(
           b.getStringAttr("gram"),
-          makeResource(RankedTensorType::get({s.channels, s.channels},
-                                             b.getF64Type()),
-                       key + "_gram", asBytes(g)));
+          makeResource(
+              RankedTensorType::get({s.channels, s.channels}, b.getF64Type()),
+              key + "_gram", asBytes(g)));
       entries.emplace_back(
           b.getStringAttr("dense"),
-          makeResource(RankedTensorType::get(weight.type.getShape(),
-                                             b.getF32Type()),
-                       key + "_dense", asBytes(w)));
+          makeResource(
+              RankedTensorType::get(weight.type.getShape(), b.getF32Type()),
+              key + "_dense", asBytes(w)));
     }
     Plan plan{weight.op, b.getDictionaryAttr(entries), {}};
 
@@ -445,8 +442,8 @@ void PruneCalibratePass::runOnOperation() {
         inner *= weight.type.getDimSize(d);
       std::vector<float> scores(w.size());
       for (size_t e = 0; e < w.size(); ++e)
-        scores[e] = std::fabs(w[e]) *
-                    std::sqrt(s.sumSq[(e / inner) % s.channels]);
+        scores[e] =
+            std::fabs(w[e]) * std::sqrt(s.sumSq[(e / inner) % s.channels]);
       auto type = RankedTensorType::get(weight.type.getShape(), b.getF32Type());
       plan.importance = ImportanceAttr::get(
           ctx, Metric::Wanda, Granularity::Weight, std::nullopt, {},

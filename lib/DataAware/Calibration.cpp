@@ -12,21 +12,20 @@
 using namespace mlir;
 using namespace mlir::prune;
 
-DenseResourceElementsAttr mlir::prune::makeResource(ShapedType type,
-                                                    StringRef key,
-                                                    ArrayRef<char> data) {
+DenseResourceElementsAttr
+mlir::prune::makeResource(ShapedType type, StringRef key, ArrayRef<char> data) {
   AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
       data, alignof(double), /*dataIsMutable=*/true);
   return DenseResourceElementsAttr::get(type, key, std::move(blob));
 }
 
 FailureOr<std::vector<char>> mlir::prune::getRawData(ElementsAttr attr,
-                                                    Type elementType) {
+                                                     Type elementType) {
   auto type = cast<ShapedType>(attr.getType());
   if (type.getElementType() != elementType)
     return failure();
-  size_t bytes = type.getNumElements() *
-                 (elementType.getIntOrFloatBitWidth() / 8);
+  size_t bytes =
+      type.getNumElements() * (elementType.getIntOrFloatBitWidth() / 8);
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob || blob->getData().size() != bytes)

@@ -27,7 +27,8 @@ using namespace mlir::prune;
 
 namespace {
 struct PruneGradientImportancePass
-    : public mlir::prune::impl::PruneGradientImportanceBase<PruneGradientImportancePass> {
+    : public mlir::prune::impl::PruneGradientImportanceBase<
+          PruneGradientImportancePass> {
   using Base::Base;
   void runOnOperation() override;
 };
@@ -129,23 +130,21 @@ void PruneGradientImportancePass::runOnOperation() {
       }
       scores[i] = fisher ? 0.5 * g * w[i] * w[i] : std::fabs(g * w[i]);
     }
-    auto type = RankedTensorType::get(weight.type.getShape(),
-                                      Float32Type::get(ctx));
+    auto type =
+        RankedTensorType::get(weight.type.getShape(), Float32Type::get(ctx));
     ArrayRef<char> bytes(reinterpret_cast<const char *>(scores.data()),
                          scores.size() * sizeof(float));
     plans.push_back(
-        {&weight,
-         ImportanceAttr::get(ctx, fisher ? Metric::Fisher : Metric::Taylor,
-                             Granularity::Weight, std::nullopt, {},
-                             std::nullopt,
-                             makeResource(type, weight.name + "_" + metric,
-                                          bytes))});
+        {&weight, ImportanceAttr::get(
+                      ctx, fisher ? Metric::Fisher : Metric::Taylor,
+                      Granularity::Weight, std::nullopt, {}, std::nullopt,
+                      makeResource(type, weight.name + "_" + metric, bytes))});
   }
   for (const Weight &weight : discovery.getWeights())
     if (!covered.contains(&weight))
       weight.op->emitRemark("weight '")
-          << weight.name << "' has no gradient in " << gradients
-          << "; no " << metric << " importance attached";
+          << weight.name << "' has no gradient in " << gradients << "; no "
+          << metric << " importance attached";
   for (Plan &plan : plans)
     plan.weight->op->setAttr(PruneDialect::kImportanceAttrName,
                              plan.importance);

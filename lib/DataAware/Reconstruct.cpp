@@ -70,8 +70,7 @@ void PruneReconstructPass::runOnOperation() {
   ModuleOp module = getOperation();
   if (method != "lsq" && method != "obs") {
     emitError(module.getLoc())
-        << "prune-reconstruct: unknown method '" << method
-        << "' (lsq or obs)";
+        << "prune-reconstruct: unknown method '" << method << "' (lsq or obs)";
     return signalPassFailure();
   }
   if (!(damp >= 0) || !std::isfinite(damp)) {
@@ -83,8 +82,7 @@ void PruneReconstructPass::runOnOperation() {
   WeightDiscovery discovery(module);
   std::vector<Plan> plans;
   for (const Weight &weight : discovery.getWeights()) {
-    auto calib =
-        weight.op->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
+    auto calib = weight.op->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
     auto remark = [&](const Twine &why) {
       weight.op->emitRemark("weight '")
           << weight.name << "' not reconstructed: " << why;
@@ -121,7 +119,8 @@ void PruneReconstructPass::runOnOperation() {
     int64_t k = weight.type.getDimSize(dim);
     auto gramType = cast<ShapedType>(gramAttr.getType());
     FailureOr<std::vector<char>> gramRaw = getRawData(gramAttr, b.getF64Type());
-    FailureOr<std::vector<char>> denseRaw = getRawData(denseAttr, b.getF32Type());
+    FailureOr<std::vector<char>> denseRaw =
+        getRawData(denseAttr, b.getF32Type());
     if (gramType.getShape() != ArrayRef<int64_t>{k, k} || failed(gramRaw) ||
         failed(denseRaw)) {
       weight.op.emitError("prune-reconstruct: the calibration record of '")
@@ -205,8 +204,7 @@ void PruneReconstructPass::runOnOperation() {
           return singular("(its inverse restricted to the pruned inputs of "
                           "row " +
                           Twine(row) + ")");
-        w = w0 - hinv(Eigen::all, pruned) *
-                     llt.solve(w0(pruned));
+        w = w0 - hinv(Eigen::all, pruned) * llt.solve(w0(pruned));
         for (int j : pruned)
           w[j] = 0;
       }

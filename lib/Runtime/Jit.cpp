@@ -144,8 +144,7 @@ JitFunction::create(ModuleOp module, StringRef entry,
   OwningOpRef<ModuleOp> lowered =
       parseSourceString<ModuleOp>(bytecode, config, "jit-module");
   if (!lowered)
-    return func.emitError("cannot reload the module for the JIT:")
-           << messages;
+    return func.emitError("cannot reload the module for the JIT:") << messages;
   auto loweredFunc = lowered->lookupSymbol<func::FuncOp>(entry);
   loweredFunc->setAttr("llvm.emit_c_interface", UnitAttr::get(&context));
 
@@ -154,8 +153,8 @@ JitFunction::create(ModuleOp module, StringRef entry,
   sparse_tensor::buildSparsifier(pm, options);
   if (failed(pm.run(*lowered)))
     return func.emitError("lowering '")
-           << entry << "' to LLVM (the --sparsifier pipeline) failed:"
-           << messages;
+           << entry
+           << "' to LLVM (the --sparsifier pipeline) failed:" << messages;
 
   static std::once_flag initTarget;
   std::call_once(initTarget, [] {
@@ -197,15 +196,15 @@ llvm::Expected<std::vector<npy::Array>>
 JitFunction::run(ArrayRef<const npy::Array *> inputs) {
   if (inputs.size() != arguments.size())
     return llvm::createStringError(
-        "the function takes " + Twine(arguments.size()) +
-        " argument(s), but " + Twine(inputs.size()) + " input(s) were given");
+        "the function takes " + Twine(arguments.size()) + " argument(s), but " +
+        Twine(inputs.size()) + " input(s) were given");
   for (auto [i, input] : llvm::enumerate(inputs)) {
     const TensorSpec &spec = arguments[i];
     if (input->dtype != spec.dtype ||
         ArrayRef<int64_t>(input->shape) != ArrayRef<int64_t>(spec.shape))
-      return llvm::createStringError(
-          "input " + Twine(i) + ": expected " + spec.describe() + ", got " +
-          input->describe());
+      return llvm::createStringError("input " + Twine(i) + ": expected " +
+                                     spec.describe() + ", got " +
+                                     input->describe());
   }
 
   // Scratch copies of the inputs and their descriptors.

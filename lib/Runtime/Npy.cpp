@@ -112,9 +112,7 @@ static std::optional<StringRef> findKey(StringRef header, StringRef key) {
 }
 
 Expected<Array> mlir::prune::npy::parseNpy(StringRef bytes, StringRef name) {
-  auto fail = [&](const Twine &why) {
-    return makeError(name + ": " + why);
-  };
+  auto fail = [&](const Twine &why) { return makeError(name + ": " + why); };
   if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY"))
     return fail("not a .npy file (no \\x93NUMPY magic)");
   unsigned major = static_cast<unsigned char>(bytes[6]);
@@ -139,9 +137,8 @@ Expected<Array> mlir::prune::npy::parseNpy(StringRef bytes, StringRef name) {
   std::optional<StringRef> descr = findKey(header, "descr");
   if (!descr || !(descr->starts_with("'") || descr->starts_with("\"")))
     return fail("header has no 'descr'");
-  StringRef d = descr->drop_front().take_until([](char c) {
-    return c == '\'' || c == '"';
-  });
+  StringRef d = descr->drop_front().take_until(
+      [](char c) { return c == '\'' || c == '"'; });
   if (d == "<f4")
     array.dtype = DType::F32;
   else if (d == "<f8")
@@ -167,9 +164,8 @@ Expected<Array> mlir::prune::npy::parseNpy(StringRef bytes, StringRef name) {
   std::optional<StringRef> shape = findKey(header, "shape");
   if (!shape || !shape->starts_with("("))
     return fail("header has no 'shape'");
-  StringRef dims = shape->drop_front().take_until([](char c) {
-    return c == ')';
-  });
+  StringRef dims =
+      shape->drop_front().take_until([](char c) { return c == ')'; });
   SmallVector<StringRef> parts;
   dims.split(parts, ',', -1, /*KeepEmpty=*/false);
   for (StringRef part : parts) {
@@ -302,8 +298,7 @@ mlir::prune::npy::readNpz(StringRef path) {
     if (at + 46 + nameLen + extraLen > bytes.size())
       return fail("damaged central directory");
     std::string name(c + 46, nameLen);
-    readZip64Extra(StringRef(c + 46 + nameLen, extraLen), usize, csize,
-                   offset);
+    readZip64Extra(StringRef(c + 46 + nameLen, extraLen), usize, csize, offset);
     at += 46 + nameLen + extraLen + commentLen;
     if (method != 0)
       return fail("member '" + name +

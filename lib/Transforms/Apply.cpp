@@ -79,8 +79,8 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
     WeightDiscovery discovery(module);
     SmallVector<std::pair<Operation *, SparsityAttr>> requests, structural;
     module.walk([&](Operation *op) {
-      if (auto attr = op->getAttrOfType<SparsityAttr>(
-              PruneDialect::kSparsityAttrName))
+      if (auto attr =
+              op->getAttrOfType<SparsityAttr>(PruneDialect::kSparsityAttrName))
         (attr.isStructural() ? structural : requests).push_back({op, attr});
     });
 
@@ -134,16 +134,16 @@ struct PruneApplyPass : prune::impl::PruneApplyBase<PruneApplyPass> {
       MetricChoice metric;
       ImportanceAttr importance = getAttachedImportance(weight->op);
       bool useAttached =
-          importance &&
-          ((request.getPattern() == SparsityKind::Block &&
-            importance.getGranularity() == Granularity::Block) ||
-           (request.getPattern() != SparsityKind::Block &&
-            importance.getGranularity() == Granularity::Weight));
+          importance && ((request.getPattern() == SparsityKind::Block &&
+                          importance.getGranularity() == Granularity::Block) ||
+                         (request.getPattern() != SparsityKind::Block &&
+                          importance.getGranularity() == Granularity::Weight));
       if (useAttached)
         metric.anyAttached = true;
       else
-        metric.computed =
-            request.getPattern() == SparsityKind::Block ? Metric::L2 : Metric::L1;
+        metric.computed = request.getPattern() == SparsityKind::Block
+                              ? Metric::L2
+                              : Metric::L1;
       std::vector<uint8_t> keep(data->size(), 1);
       MaskResult result =
           computePatternMask(*weight, *data, request, metric, keep);

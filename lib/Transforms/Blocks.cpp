@@ -26,20 +26,19 @@ struct PruneBlocksPass : prune::impl::PruneBlocksBase<PruneBlocksPass> {
       shape = {4, 4};
     auto emitError = [&]() { return module.emitError(); };
     if (failed(checkRatio(module.getLoc(), ratio)) ||
-        failed(SparsityAttr::verify(emitError, SparsityKind::Block, std::nullopt,
-                                    std::nullopt, std::nullopt, shape,
-                                    std::nullopt, getRatioAttr(&getContext(), ratio),
-                                    std::nullopt)))
+        failed(SparsityAttr::verify(
+            emitError, SparsityKind::Block, std::nullopt, std::nullopt,
+            std::nullopt, shape, std::nullopt,
+            getRatioAttr(&getContext(), ratio), std::nullopt)))
       return signalPassFailure();
     FailureOr<MetricChoice> choice = parseMetricOption(module.getLoc(), metric);
     if (failed(choice))
       return signalPassFailure();
     WeightDiscovery discovery(module, exclude);
-    auto pattern = SparsityAttr::get(&getContext(), SparsityKind::Block,
-                                     std::nullopt, std::nullopt, std::nullopt,
-                                     shape, std::nullopt,
-                                     getRatioAttr(&getContext(), ratio),
-                                     std::nullopt);
+    auto pattern =
+        SparsityAttr::get(&getContext(), SparsityKind::Block, std::nullopt,
+                          std::nullopt, std::nullopt, shape, std::nullopt,
+                          getRatioAttr(&getContext(), ratio), std::nullopt);
     if (failed(pruneEveryWeight(module, discovery, pattern, *choice)))
       signalPassFailure();
   }

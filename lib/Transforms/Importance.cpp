@@ -32,8 +32,8 @@ static std::vector<float> aggregate(const WeightData &data, int64_t numGroups,
   }
   std::vector<float> scores(numGroups);
   for (int64_t g = 0; g < numGroups; ++g)
-    scores[g] = static_cast<float>(!l1 && normalize ? std::sqrt(sums[g])
-                                                    : sums[g]);
+    scores[g] =
+        static_cast<float>(!l1 && normalize ? std::sqrt(sums[g]) : sums[g]);
   return scores;
 }
 
@@ -82,8 +82,7 @@ struct PruneImportancePass
     std::optional<Granularity> g = symbolizeGranularity(granularity);
     if (!g) {
       module.emitError("unknown granularity '")
-          << granularity
-          << "'; expected weight, channel, block, head or layer";
+          << granularity << "'; expected weight, channel, block, head or layer";
       return signalPassFailure();
     }
     SmallVector<int64_t> blockShape(block.begin(), block.end());
@@ -122,7 +121,8 @@ struct PruneImportancePass
       std::string why;
       ImportanceAttr attr = score(weight, *data, *m, *g, blockShape, why);
       if (!attr) {
-        weight.op.emitRemark("weight '") << weight.name << "' not scored: " << why;
+        weight.op.emitRemark("weight '")
+            << weight.name << "' not scored: " << why;
         continue;
       }
       results.push_back({&weight, attr});
@@ -133,8 +133,8 @@ struct PruneImportancePass
       weight->op->setAttr(PruneDialect::kImportanceAttrName, attr);
   }
 
-  ImportanceAttr score(const Weight &weight, const WeightData &data,
-                       Metric m, Granularity g, ArrayRef<int64_t> blockShape,
+  ImportanceAttr score(const Weight &weight, const WeightData &data, Metric m,
+                       Granularity g, ArrayRef<int64_t> blockShape,
                        std::string &why) {
     bool l1 = m == Metric::L1;
     ArrayRef<int64_t> shape = weight.type.getShape();
@@ -196,8 +196,8 @@ struct PruneImportancePass
       break;
     }
     case Granularity::Layer:
-      scores = aggregate(data, 1, l1, /*normalize=*/true,
-                         [](int64_t) { return 0; });
+      scores =
+          aggregate(data, 1, l1, /*normalize=*/true, [](int64_t) { return 0; });
       scoresShape = {1};
       break;
     }

@@ -193,9 +193,8 @@ struct PruneLayersPass : prune::impl::PruneLayersBase<PruneLayersPass> {
         return signalPassFailure();
       u.score = *score;
     }
-    int64_t numRemove =
-        ratio > 0.0 ? roundHalfEven(ratio * units.size())
-                    : std::min<int64_t>(count, units.size());
+    int64_t numRemove = ratio > 0.0 ? roundHalfEven(ratio * units.size())
+                                    : std::min<int64_t>(count, units.size());
     // Least important first; ties remove the later unit.
     SmallVector<unsigned> order(units.size());
     std::iota(order.begin(), order.end(), 0u);

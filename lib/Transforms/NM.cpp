@@ -23,16 +23,16 @@ struct PruneNMPass : prune::impl::PruneNMBase<PruneNMPass> {
     ModuleOp module = getOperation();
     auto emitError = [&]() { return module.emitError(); };
     if (failed(SparsityAttr::verify(emitError, SparsityKind::NM, n, m,
-                                    std::nullopt, {}, std::nullopt,
-                                    FloatAttr(), std::nullopt)))
+                                    std::nullopt, {}, std::nullopt, FloatAttr(),
+                                    std::nullopt)))
       return signalPassFailure();
     FailureOr<MetricChoice> choice = parseMetricOption(module.getLoc(), metric);
     if (failed(choice))
       return signalPassFailure();
     WeightDiscovery discovery(module, exclude);
-    auto pattern = SparsityAttr::get(&getContext(), SparsityKind::NM, n, m,
-                                     std::nullopt, {}, std::nullopt,
-                                     FloatAttr(), std::nullopt);
+    auto pattern =
+        SparsityAttr::get(&getContext(), SparsityKind::NM, n, m, std::nullopt,
+                          {}, std::nullopt, FloatAttr(), std::nullopt);
     if (failed(pruneEveryWeight(module, discovery, pattern, *choice)))
       signalPassFailure();
   }

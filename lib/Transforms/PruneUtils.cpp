@@ -9,13 +9,13 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Threading.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 using namespace mlir;
@@ -141,7 +141,8 @@ LogicalResult mlir::prune::getElementScores(const Weight &weight,
            << weight.name << "' has importance of granularity '"
            << stringifyGranularity(importance.getGranularity())
            << "'; this pass needs granularity 'weight'";
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(importance.getScores())) {
+  if (auto resource =
+          dyn_cast<DenseResourceElementsAttr>(importance.getScores())) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob || blob->getData().size() !=
                      static_cast<size_t>(data.size()) * sizeof(float))
@@ -340,8 +341,8 @@ static LogicalResult pruneLowestF32(const Weight &weight,
   return success();
 }
 
-void mlir::prune::computeNMMask(ArrayRef<int64_t> shape, int64_t dim,
-                                int64_t n, int64_t m, ArrayRef<float> scores,
+void mlir::prune::computeNMMask(ArrayRef<int64_t> shape, int64_t dim, int64_t n,
+                                int64_t m, ArrayRef<float> scores,
                                 MutableArrayRef<uint8_t> keep) {
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < dim; ++d)
@@ -385,9 +386,9 @@ void BlockTiling::forEachElement(
     for (int64_t d = 0; d < rank; ++d)
       if (d != rowDim && d != colDim)
         slice = slice * shape[d] + coord[d];
-    int64_t block = (slice * numBlockRows + coord[rowDim] / blockRows) *
-                        numBlockCols +
-                    coord[colDim] / blockCols;
+    int64_t block =
+        (slice * numBlockRows + coord[rowDim] / blockRows) * numBlockCols +
+        coord[colDim] / blockCols;
     fn(block, e);
   }
 }
@@ -557,9 +558,9 @@ MaskResult mlir::prune::computePatternMask(const Weight &weight,
     if (failed(getElementScores(weight, data, metric, scores)))
       return fail();
     computeNMMask(shape, dim, n, m, scores, keep);
-    result.resolved = SparsityAttr::get(ctx, SparsityKind::NM, n, m, dim, {},
-                                        std::nullopt, FloatAttr(),
-                                        std::nullopt);
+    result.resolved =
+        SparsityAttr::get(ctx, SparsityKind::NM, n, m, dim, {}, std::nullopt,
+                          FloatAttr(), std::nullopt);
     return result;
   }
   case SparsityKind::Block: {
@@ -576,9 +577,10 @@ MaskResult mlir::prune::computePatternMask(const Weight &weight,
     if (failed(getBlockScores(weight, data, *tiling, metric, scores)))
       return fail();
     std::vector<uint8_t> blockKeep(scores.size(), 1);
-    pruneLowest(scores, roundHalfEven(pattern.getRatio().getValueAsDouble() *
-                                      scores.size()),
-                blockKeep);
+    pruneLowest(
+        scores,
+        roundHalfEven(pattern.getRatio().getValueAsDouble() * scores.size()),
+        blockKeep);
     tiling->forEachElement([&](int64_t block, int64_t e) {
       if (!blockKeep[block])
         keep[e] = 0;
@@ -617,8 +619,7 @@ static double getAchievedRatio(const PlannedMask &plan) {
   int64_t zeros = 0;
   for (int64_t e = 0, n = plan.data.size(); e < n; ++e)
     zeros += isZero(e);
-  return plan.data.size() ? static_cast<double>(zeros) / plan.data.size()
-                          : 0.0;
+  return plan.data.size() ? static_cast<double>(zeros) / plan.data.size() : 0.0;
 }
 
 /// Indices of `sizes`, largest first (for load balance).

@@ -144,9 +144,8 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
       // A consumer's FLOPs are proportional to its weight's size (one
       // multiply-add per weight element and output position), so structural
       // removal scales them by params / paramsBefore.
-      double shrink = row.params ? static_cast<double>(row.paramsBefore) /
-                                       row.params
-                                 : 1.0;
+      double shrink =
+          row.params ? static_cast<double>(row.paramsBefore) / row.params : 1.0;
       for (const WeightUse &use : weight.uses) {
         double flops = getFlops(use.consumer);
         row.flopsBefore += flops * shrink;
@@ -216,19 +215,18 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
   static llvm::json::Object toJson(const WeightRow &row) {
     double sparsity =
         row.params ? 1.0 - static_cast<double>(row.nonzeros) / row.params : 0;
-    return llvm::json::Object{
-        {"name", row.name},
-        {"shape", row.shape},
-        {"dtype", row.dtype},
-        {"pattern", row.pattern},
-        {"params", row.params},
-        {"params_before", row.paramsBefore},
-        {"nonzeros", row.nonzeros},
-        {"sparsity", sparsity},
-        {"dense_bytes", row.denseBytes},
-        {"compressed_bytes", row.compressedBytes},
-        {"flops_before", row.flopsBefore},
-        {"flops_after", row.flopsAfter}};
+    return llvm::json::Object{{"name", row.name},
+                              {"shape", row.shape},
+                              {"dtype", row.dtype},
+                              {"pattern", row.pattern},
+                              {"params", row.params},
+                              {"params_before", row.paramsBefore},
+                              {"nonzeros", row.nonzeros},
+                              {"sparsity", sparsity},
+                              {"dense_bytes", row.denseBytes},
+                              {"compressed_bytes", row.compressedBytes},
+                              {"flops_before", row.flopsBefore},
+                              {"flops_after", row.flopsAfter}};
   }
 
   LogicalResult writeJson(ModuleOp module, ArrayRef<WeightRow> rows,
@@ -248,8 +246,8 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     for (auto &[kind, count] : removed)
       removedJson[kind] = count;
     totalJson["removed"] = std::move(removedJson);
-    llvm::json::Value doc = llvm::json::Object{
-        {"weights", std::move(weights)}, {"total", std::move(totalJson)}};
+    llvm::json::Value doc = llvm::json::Object{{"weights", std::move(weights)},
+                                               {"total", std::move(totalJson)}};
     std::string error;
     auto file = openOutputFile(output, &error);
     if (!file)

@@ -6,9 +6,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Transforms/Structural.h"
 #include "Prune/Analysis/DimCoupling.h"
 #include "Prune/Analysis/ResidualBranches.h"
-#include "Prune/Transforms/Structural.h"
 #include "Prune/Transforms/Passes.h"
 #include "Prune/Transforms/PruneUtils.h"
 
@@ -57,8 +57,8 @@ static ElementsAttr sliceElements(arith::ConstantOp op, const WeightData &data,
   for (int64_t e = 0; e < newCount; ++e) {
     int64_t offset = 0;
     for (int64_t d = 0; d < rank; ++d)
-      offset += (keep[d].empty() ? coord[d] : keep[d][coord[d]]) *
-                oldStrides[d];
+      offset +=
+          (keep[d].empty() ? coord[d] : keep[d][coord[d]]) * oldStrides[d];
     std::memcpy(out.data() + e * bytes, raw.data() + offset * bytes, bytes);
     for (int64_t d = rank - 1; d >= 0; --d) {
       if (++coord[d] < newType.getDimSize(d))
@@ -121,9 +121,9 @@ static LogicalResult removeIndices(const CouplingGroup &group,
     RankedTensorType newType = shrink(type, dims, size);
     if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
       if (!constant->hasAttr(PruneDialect::kDenseShapeAttrName))
-        constant->setAttr(PruneDialect::kDenseShapeAttrName,
-                          DenseI64ArrayAttr::get(constant.getContext(),
-                                                 type.getShape()));
+        constant->setAttr(
+            PruneDialect::kDenseShapeAttrName,
+            DenseI64ArrayAttr::get(constant.getContext(), type.getShape()));
       FailureOr<WeightData> data = WeightData::get(constant);
       if (failed(data))
         return failure();
@@ -132,8 +132,10 @@ static LogicalResult removeIndices(const CouplingGroup &group,
         perDim[d].assign(keep.begin(), keep.end());
       ElementsAttr sliced = sliceElements(constant, *data, newType, perDim);
       constant.setValueAttr(cast<TypedAttr>(sliced));
+      // Scores, patterns and calibration statistics describe the old shape.
       constant->removeAttr(PruneDialect::kImportanceAttrName);
       constant->removeAttr(PruneDialect::kSparsityAttrName);
+      constant->removeAttr("prune_calibration");
     }
     value.setType(newType);
     if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
@@ -256,8 +258,7 @@ using CandidateFn =
 /// with the plan's head count for head plans (`heads`), on any weight
 /// constant of the plan's first part... or its flat parts for heads.
 ImportanceAttr findAttachedUnitScores(const Plan &plan,
-                                      const MetricChoice &metric,
-                                      bool heads) {
+                                      const MetricChoice &metric, bool heads) {
   for (auto [index, part] : llvm::enumerate(plan.parts)) {
     if (heads && index == 0)
       continue; // the head group itself holds no weight dims
@@ -365,8 +366,8 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
         continue;
       }
       if (opts.metric.computed) {
-        if (failed(scorePlan(candidate.plan,
-                             *opts.metric.computed == Metric::L1)))
+        if (failed(
+                scorePlan(candidate.plan, *opts.metric.computed == Metric::L1)))
           return failure();
       } else {
         ImportanceAttr attached = findAttachedUnitScores(
@@ -405,18 +406,16 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
     };
     std::vector<Entry> entries;
     for (auto [p, plan] : llvm::enumerate(plans)) {
-      double mean = std::accumulate(plan.scores.begin(), plan.scores.end(),
-                                    0.0) /
-                    std::max<size_t>(plan.scores.size(), 1);
+      double mean =
+          std::accumulate(plan.scores.begin(), plan.scores.end(), 0.0) /
+          std::max<size_t>(plan.scores.size(), 1);
       for (auto [i, v] : llvm::enumerate(plan.scores))
-        entries.push_back({mean > 0 ? v / mean : 0.0, unsigned(p),
-                           int64_t(i)});
+        entries.push_back({mean > 0 ? v / mean : 0.0, unsigned(p), int64_t(i)});
     }
     int64_t numRemove = roundHalfEven(opts.ratio * entries.size());
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Entry &a, const Entry &b) {
-                       return a.score < b.score;
-                     });
+    std::stable_sort(
+        entries.begin(), entries.end(),
+        [](const Entry &a, const Entry &b) { return a.score < b.score; });
     SmallVector<int64_t> removed(plans.size(), 0);
     for (int64_t i = 0; i < numRemove; ++i)
       ++removed[entries[i].plan];
@@ -484,12 +483,11 @@ struct RawStructuralOptions {
 };
 
 LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
-                                     ModuleOp module,
-                                     StructuralOptions &opts) {
+                                     ModuleOp module, StructuralOptions &opts) {
   if (failed(checkRatio(module.getLoc(), pass.ratio)))
     return failure();
-  FailureOr<MetricChoice> metric = parseMetricOption(module.getLoc(),
-                                                     pass.metric);
+  FailureOr<MetricChoice> metric =
+      parseMetricOption(module.getLoc(), pass.metric);
   if (failed(metric))
     return failure();
   if (pass.scope != "layer" && pass.scope != "global")
@@ -501,8 +499,8 @@ LogicalResult parseStructuralOptions(const RawStructuralOptions &pass,
   if (pass.keep < 0 || pass.minKeep < 1 || pass.roundTo < 1)
     return module.emitError(
         "keep must be >= 0, min-keep >= 1 and round-to >= 1");
-  opts = {pass.ratio, pass.keep,           pass.minKeep,
-          pass.roundTo, *metric,             pass.scope == "global",
+  opts = {pass.ratio,         pass.keep, pass.minKeep,
+          pass.roundTo,       *metric,   pass.scope == "global",
           pass.mode == "zero"};
   return success();
 }
@@ -518,8 +516,7 @@ LogicalResult runStructuralPass(ModuleOp module,
   return runStructural(module, opts, exclude, what, candidates);
 }
 
-struct PruneNeuronsPass
-    : prune::impl::PruneNeuronsBase<PruneNeuronsPass> {
+struct PruneNeuronsPass : prune::impl::PruneNeuronsBase<PruneNeuronsPass> {
   using Base::Base;
   void runOnOperation() override {
     if (failed(runStructuralPass(
@@ -533,8 +530,7 @@ struct PruneNeuronsPass
   }
 };
 
-struct PruneFiltersPass
-    : prune::impl::PruneFiltersBase<PruneFiltersPass> {
+struct PruneFiltersPass : prune::impl::PruneFiltersBase<PruneFiltersPass> {
   using Base::Base;
   void runOnOperation() override {
     if (failed(runStructuralPass(
@@ -658,8 +654,7 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
         continue;
       }
       if (!found->refused.empty()) {
-        op->emitError("cannot remove this residual branch: ")
-            << found->refused;
+        op->emitError("cannot remove this residual branch: ") << found->refused;
         anyFailed = true;
         continue;
       }
@@ -688,8 +683,8 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
       if (!group || !group->isPrunable()) {
         op->emitError("cannot remove channels along dim ")
             << constDim << " of weight '" << weight->name << "': "
-            << (!group                 ? std::string("the dim is not coupled")
-                : !group->isSafe()     ? group->unsafeReason
+            << (!group             ? std::string("the dim is not coupled")
+                : !group->isSafe() ? group->unsafeReason
                 : group->producers.empty()
                     ? std::string("no weight produces it")
                     : std::string("no weight reads it"));
@@ -708,8 +703,7 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
       if (!heads || heads->numHeads != *attr.getHeads()) {
         op->emitError("dim ")
             << constDim << " of weight '" << weight->name
-            << "' is not split into " << *attr.getHeads()
-            << " attention heads"
+            << "' is not split into " << *attr.getHeads() << " attention heads"
             << (heads ? (" (it has " + Twine(heads->numHeads) + ")").str()
                       : std::string());
         anyFailed = true;
@@ -746,15 +740,14 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
       anyFailed = true;
       continue;
     }
-    plan.numKeep = std::max<int64_t>(
-        1, plan.size - roundHalfEven(ratio * plan.size));
+    plan.numKeep =
+        std::max<int64_t>(1, plan.size - roundHalfEven(ratio * plan.size));
     state->plans.push_back(std::move(plan));
   }
   if (anyFailed)
     return failure();
-  std::function<LogicalResult()> commit = [state, module,
-                                           &discovery]() mutable
-      -> LogicalResult {
+  std::function<LogicalResult()> commit =
+      [state, module, &discovery]() mutable -> LogicalResult {
     for (Operation *op : state->requestOps)
       op->removeAttr(PruneDialect::kSparsityAttrName);
     for (Plan &plan : state->plans)

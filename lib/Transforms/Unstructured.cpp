@@ -33,11 +33,10 @@ struct PruneUnstructuredPass
     if (failed(choice))
       return signalPassFailure();
     WeightDiscovery discovery(module, exclude);
-    auto pattern = SparsityAttr::get(&getContext(), SparsityKind::Unstructured,
-                                     std::nullopt, std::nullopt, std::nullopt,
-                                     {}, std::nullopt,
-                                     getRatioAttr(&getContext(), ratio),
-                                     std::nullopt);
+    auto pattern = SparsityAttr::get(
+        &getContext(), SparsityKind::Unstructured, std::nullopt, std::nullopt,
+        std::nullopt, {}, std::nullopt, getRatioAttr(&getContext(), ratio),
+        std::nullopt);
     if (scope == "layer") {
       if (failed(pruneEveryWeight(module, discovery, pattern, *choice)))
         signalPassFailure();
@@ -51,8 +50,7 @@ struct PruneUnstructuredPass
   /// important elements are removed wherever they are. Ties go by weight
   /// order (discovery order), then row-major index, like concatenating the
   /// flattened weights.
-  LogicalResult pruneGlobally(ModuleOp module,
-                              const WeightDiscovery &discovery,
+  LogicalResult pruneGlobally(ModuleOp module, const WeightDiscovery &discovery,
                               SparsityAttr pattern,
                               const MetricChoice &choice) {
     if (discovery.getWeights().empty() && discovery.getNumExcluded() == 0)

@@ -33,8 +33,7 @@ struct DimNode {
   int64_t dim = 0;
   /// The type this node resizes.
   RankedTensorType getType() const {
-    return cast<RankedTensorType>(use ? use->get().getType()
-                                      : value.getType());
+    return cast<RankedTensorType>(use ? use->get().getType() : value.getType());
   }
 };
 

@@ -41,11 +41,12 @@ struct ResidualLayer {
 bool isTensorAdd(Operation *op);
 
 /// The residual branches of `func` in program order.
-SmallVector<ResidualBranch> findResidualBranches(func::FuncOp func,
-                                                 const WeightDiscovery &weights);
+SmallVector<ResidualBranch>
+findResidualBranches(func::FuncOp func, const WeightDiscovery &weights);
 
 /// Pairs consecutive branches into layers.
-SmallVector<ResidualLayer> findResidualLayers(ArrayRef<ResidualBranch> branches);
+SmallVector<ResidualLayer>
+findResidualLayers(ArrayRef<ResidualBranch> branches);
 
 } // namespace mlir::prune
 

@@ -57,7 +57,8 @@ public:
   /// are loaded into the JIT (libmlir_c_runner_utils is always loaded when
   /// found next to libMLIR).
   static FailureOr<std::unique_ptr<JitFunction>>
-  create(ModuleOp module, StringRef entry, ArrayRef<std::string> sharedLibs = {});
+  create(ModuleOp module, StringRef entry,
+         ArrayRef<std::string> sharedLibs = {});
 
   ArrayRef<TensorSpec> getArguments() const { return arguments; }
   ArrayRef<TensorSpec> getResults() const { return results; }

@@ -27,7 +27,8 @@ namespace mlir::prune {
 int64_t roundHalfEven(double value);
 
 /// Checks a ratio option; emits an error at `loc` when outside [0, 1).
-LogicalResult checkRatio(Location loc, double ratio, StringRef option = "ratio");
+LogicalResult checkRatio(Location loc, double ratio,
+                         StringRef option = "ratio");
 
 /// How a pass was asked to score elements.
 struct MetricChoice {

@@ -31,8 +31,8 @@ FailureOr<CPUTarget> mlir::prune::resolveCPUTarget(Operation *module,
   } else if (auto a = module->getAttrOfType<TargetAttr>("prune.target")) {
     attr = a;
   } else {
-    attr = TargetAttr::get(ctx, "x86-avx512", {}, {}, std::nullopt,
-                           FloatAttr());
+    attr =
+        TargetAttr::get(ctx, "x86-avx512", {}, {}, std::nullopt, FloatAttr());
   }
   attr = attr.resolved();
   StringRef n = attr.getName();
@@ -101,9 +101,9 @@ Value mlir::prune::buildRowTiledKernel(OpBuilder &b, Location loc, Value x,
 
   // xT = transpose(x): every non-zero then reads a contiguous batch row.
   Value xTEmpty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{k, m}, f32);
-  Value xT = linalg::TransposeOp::create(b, loc, x, xTEmpty,
-                                         ArrayRef<int64_t>{1, 0})
-                 .getResult()[0];
+  Value xT =
+      linalg::TransposeOp::create(b, loc, x, xTEmpty, ArrayRef<int64_t>{1, 0})
+          .getResult()[0];
   Value xTBuf = bufferization::ToBufferOp::create(
       b, loc, MemRefType::get({k, m}, f32), xT, /*read_only=*/true);
   auto yTTy = MemRefType::get({n, m}, f32);
@@ -130,8 +130,8 @@ Value mlir::prune::buildRowTiledKernel(OpBuilder &b, Location loc, Value x,
               for (int64_t r = 0; r < tile.rows; ++r) {
                 Value rr = row;
                 if (r)
-                  rr = arith::AddIOp::create(b, loc, row,
-                                             indexConst(b, loc, r));
+                  rr =
+                      arith::AddIOp::create(b, loc, row, indexConst(b, loc, r));
                 for (int64_t u = 0; u < tile.unroll; ++u) {
                   Value col = mt;
                   if (u)

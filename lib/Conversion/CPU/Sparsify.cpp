@@ -43,9 +43,9 @@ struct Matrix {
 /// A compressed weight and how to emit its kernel.
 struct Plan {
   SparsityKind kind;
-  int64_t n = 0, m = 0;       // N:M
-  int64_t br = 1, bc = 1;     // BSR block (1x1: CSR)
-  std::vector<float> values;  // N:M [N, K*n/m]; BSR [nnzb, br, bc]
+  int64_t n = 0, m = 0;      // N:M
+  int64_t br = 1, bc = 1;    // BSR block (1x1: CSR)
+  std::vector<float> values; // N:M [N, K*n/m]; BSR [nnzb, br, bc]
   std::vector<int8_t> positions;
   std::vector<int32_t> rowptr, cols;
   int64_t nnzb = 0;
@@ -65,9 +65,8 @@ public:
 private:
   /// Returns a reason to stay dense, or empty on success.
   std::string plan(SparsityAttr s, const Matrix &w, Plan &p);
-  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                 Type elt, ArrayRef<char> raw, StringRef name,
-                 StringRef what);
+  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elt,
+                 ArrayRef<char> raw, StringRef name, StringRef what);
   Value emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
              StringRef weightName);
 
@@ -113,8 +112,7 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
   if (!weight)
     return dense("the right-hand side is not a constant weight");
   if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
-      use->operandToConst[0].size() != 1 ||
-      use->operandToConst[1].size() != 1)
+      use->operandToConst[0].size() != 1 || use->operandToConst[1].size() != 1)
     return dense("the weight does not reach the matmul as a permuted 2-D "
                  "matrix");
   for (Operation *p : use->path)
@@ -155,8 +153,7 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
   if (p.kind == SparsityKind::NM)
     os << p.n << ":" << p.m << " kernel";
   else if (p.kind == SparsityKind::Block)
-    os << "BSR " << p.br << "x" << p.bc << " kernel (" << p.nnzb
-       << " blocks)";
+    os << "BSR " << p.br << "x" << p.bc << " kernel (" << p.nnzb << " blocks)";
   else
     os << "CSR kernel (" << p.nnzb << " non-zeros)";
   op->emitRemark() << "prune-sparsify: " << desc << " for " << target.name
@@ -201,8 +198,8 @@ std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
             return "weight data does not match the recorded " +
                    std::to_string(p.n) + ":" + std::to_string(p.m) +
                    " pattern (output " + std::to_string(o) + ", group " +
-                   std::to_string(g) + " has more than " +
-                   std::to_string(p.n) + " non-zeros)";
+                   std::to_string(g) + " has more than " + std::to_string(p.n) +
+                   " non-zeros)";
           p.values[o * j + g * p.n + cnt] = v;
           p.positions[o * j + g * p.n + cnt] = q;
           ++cnt;
@@ -268,9 +265,8 @@ std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
   }
 }
 
-Value Sparsifier::constant(OpBuilder &b, Location loc,
-                           ArrayRef<int64_t> shape, Type elt,
-                           ArrayRef<char> raw, StringRef name,
+Value Sparsifier::constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                           Type elt, ArrayRef<char> raw, StringRef name,
                            StringRef what) {
   auto type = RankedTensorType::get(shape, elt);
   ElementsAttr value;
@@ -285,8 +281,7 @@ Value Sparsifier::constant(OpBuilder &b, Location loc,
   return arith::ConstantOp::create(b, loc, cast<TypedAttr>(value));
 }
 
-template <typename T>
-static ArrayRef<char> bytes(const std::vector<T> &v) {
+template <typename T> static ArrayRef<char> bytes(const std::vector<T> &v) {
   return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
                         v.size() * sizeof(T));
 }
@@ -311,9 +306,8 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
 
   if (p.kind == SparsityKind::NM) {
     int64_t j = k / p.m * p.n;
-    Value vals = toBuf(
-        constant(b, loc, {n, j}, f32, bytes(p.values), weightName,
-                 "nm-values"));
+    Value vals = toBuf(constant(b, loc, {n, j}, f32, bytes(p.values),
+                                weightName, "nm-values"));
     Value pos = toBuf(constant(b, loc, {n, j}, i8, bytes(p.positions),
                                weightName, "nm-positions"));
     int64_t rows = 1;
@@ -333,18 +327,18 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
               indexConst(b, loc, 1), init,
               [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
                 SmallVector<Value> next(accs.begin(), accs.end());
-                Value base = arith::MulIOp::create(b, loc, g,
-                                                   indexConst(b, loc, p.m));
-                Value jBase = arith::MulIOp::create(b, loc, g,
-                                                    indexConst(b, loc, p.n));
+                Value base =
+                    arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.m));
+                Value jBase =
+                    arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.n));
                 for (int64_t r = 0; r < tile.rows; ++r) {
                   Value o = r ? arith::AddIOp::create(b, loc, row,
                                                       indexConst(b, loc, r))
                                     .getResult()
                               : row;
                   for (int64_t q = 0; q < p.n; ++q) {
-                    Value jj = q ? arith::AddIOp::create(
-                                       b, loc, jBase, indexConst(b, loc, q))
+                    Value jj = q ? arith::AddIOp::create(b, loc, jBase,
+                                                         indexConst(b, loc, q))
                                        .getResult()
                                  : jBase;
                     Value v =
@@ -355,9 +349,8 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
                         arith::AddIOp::create(b, loc, base, castIdx(b, ps));
                     Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
                     for (int64_t u = 0; u < tile.unroll; ++u) {
-                      Value xv =
-                          readX(b, loc, xT, kk, mt, u * tile.lanes, tile,
-                                mBatch);
+                      Value xv = readX(b, loc, xT, kk, mt, u * tile.lanes, tile,
+                                       mBatch);
                       Value &a = next[r * tile.unroll + u];
                       a = vector::FMAOp::create(b, loc, bv, xv, a);
                     }
@@ -376,9 +369,9 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
                               weightName, (prefix + "-values").str()));
   Value cols = toBuf(constant(b, loc, {nb}, i32, bytes(p.cols), weightName,
                               (prefix + "-cols").str()));
-  Value rowptr = toBuf(constant(b, loc, {(int64_t)p.rowptr.size()}, i32,
-                                bytes(p.rowptr), weightName,
-                                (prefix + "-rowptr").str()));
+  Value rowptr =
+      toBuf(constant(b, loc, {(int64_t)p.rowptr.size()}, i32, bytes(p.rowptr),
+                     weightName, (prefix + "-rowptr").str()));
   // Block rows taller than the register file run as several row tiles over
   // the same blocks.
   int64_t rows = p.br;
@@ -407,13 +400,13 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
               SmallVector<Value> next(accs.begin(), accs.end());
               Value kc = castIdx(b, memref::LoadOp::create(b, loc, cols, blk));
               if (p.bc != 1)
-                kc = arith::MulIOp::create(b, loc, kc,
-                                           indexConst(b, loc, p.bc));
+                kc =
+                    arith::MulIOp::create(b, loc, kc, indexConst(b, loc, p.bc));
               for (int64_t c = 0; c < p.bc; ++c) {
-                Value kk = c ? arith::AddIOp::create(b, loc, kc,
-                                                     indexConst(b, loc, c))
-                                   .getResult()
-                             : kc;
+                Value kk =
+                    c ? arith::AddIOp::create(b, loc, kc, indexConst(b, loc, c))
+                            .getResult()
+                      : kc;
                 SmallVector<Value> xv;
                 for (int64_t u = 0; u < tile.unroll; ++u)
                   xv.push_back(

@@ -73,8 +73,8 @@ struct VectorizeDenseMatmul : OpRewritePattern<linalg::MatmulOp> {
     rewriter.setInsertionPoint(op);
     auto wTy = cast<RankedTensorType>(w.getType());
     Value wBuf = bufferization::ToBufferOp::create(
-        rewriter, loc, MemRefType::get(wTy.getShape(), wTy.getElementType()),
-        w, /*read_only=*/true);
+        rewriter, loc, MemRefType::get(wTy.getShape(), wTy.getElementType()), w,
+        /*read_only=*/true);
     Type f32 = rewriter.getF32Type();
     auto vecTy = VectorType::get({tile.lanes}, f32);
 
@@ -97,10 +97,10 @@ struct VectorizeDenseMatmul : OpRewritePattern<linalg::MatmulOp> {
                     col = arith::AddIOp::create(b, loc, row,
                                                 indexConst(b, loc, r));
                   Value wv = transposed
-                                 ? memref::LoadOp::create(
-                                       b, loc, wBuf, ValueRange{col, kk})
-                                 : memref::LoadOp::create(
-                                       b, loc, wBuf, ValueRange{kk, col});
+                                 ? memref::LoadOp::create(b, loc, wBuf,
+                                                          ValueRange{col, kk})
+                                 : memref::LoadOp::create(b, loc, wBuf,
+                                                          ValueRange{kk, col});
                   Value bw = vector::BroadcastOp::create(b, loc, vecTy, wv);
                   for (int64_t u = 0; u < tile.unroll; ++u) {
                     Value &a = next[r * tile.unroll + u];
@@ -129,8 +129,8 @@ struct PruneVectorizeMatmulPass
     patterns.add<VectorizeDenseMatmul>(&getContext(), *t);
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };

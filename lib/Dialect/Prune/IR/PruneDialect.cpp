@@ -8,8 +8,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinDialect.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/OpDefinition.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -183,8 +183,8 @@ ImportanceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!isa<DenseElementsAttr, DenseResourceElementsAttr>(scores))
     return emitError() << "scores must be dense<...> or dense_resource<...>";
 
-  bool wantsDim = granularity == Granularity::Channel ||
-                  granularity == Granularity::Head;
+  bool wantsDim =
+      granularity == Granularity::Channel || granularity == Granularity::Head;
   if (wantsDim && !dim)
     return emitError() << "granularity '" << stringifyGranularity(granularity)
                        << "' needs 'dim'";
@@ -228,16 +228,14 @@ ImportanceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     break;
   case Granularity::Layer:
     if (type.getNumElements() != 1)
-      return emitError() << "layer scores must have one element, got "
-                         << type;
+      return emitError() << "layer scores must have one element, got " << type;
     break;
   }
   return success();
 }
 
 LogicalResult ImportanceAttr::verifyAgainst(
-    ShapedType weightType,
-    function_ref<InFlightDiagnostic()> emitError) const {
+    ShapedType weightType, function_ref<InFlightDiagnostic()> emitError) const {
   if (!weightType.hasStaticShape())
     return emitError() << "prune.importance needs a statically shaped weight, "
                           "got "
@@ -254,16 +252,14 @@ LogicalResult ImportanceAttr::verifyAgainst(
   case Granularity::Channel:
     if (scoresType.getNumElements() != weightType.getDimSize(*getDim()))
       return emitError() << "channel scores have "
-                         << scoresType.getNumElements()
-                         << " elements but dim " << *getDim() << " of "
-                         << weightType << " has "
+                         << scoresType.getNumElements() << " elements but dim "
+                         << *getDim() << " of " << weightType << " has "
                          << weightType.getDimSize(*getDim());
     break;
   case Granularity::Block: {
     int64_t blockSize = getBlock()[0] * getBlock()[1];
     if (weightType.getNumElements() % blockSize != 0 ||
-        scoresType.getNumElements() * blockSize !=
-            weightType.getNumElements())
+        scoresType.getNumElements() * blockSize != weightType.getNumElements())
       return emitError() << "block scores of type " << scoresType
                          << " do not tile " << weightType << " in ["
                          << getBlock()[0] << ", " << getBlock()[1]
@@ -320,7 +316,8 @@ SparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   } else if (heads) {
     return notWith("heads");
   }
-  bool needsDim = pattern == SparsityKind::Channel || pattern == SparsityKind::Head;
+  bool needsDim =
+      pattern == SparsityKind::Channel || pattern == SparsityKind::Head;
   bool allowsDim = needsDim || pattern == SparsityKind::NM;
   if (needsDim && !dim)
     return emitError() << "pattern '" << name << "' needs 'dim'";
@@ -355,10 +352,9 @@ LogicalResult SparsityAttr::verifyAgainst(
   switch (getPattern()) {
   case SparsityKind::NM:
     if (getDim() && type.getDimSize(*getDim()) % *getM() != 0)
-      return emitError() << "dim " << *getDim() << " of " << type
-                         << " (size " << type.getDimSize(*getDim())
-                         << ") does not divide into groups of M = "
-                         << *getM();
+      return emitError() << "dim " << *getDim() << " of " << type << " (size "
+                         << type.getDimSize(*getDim())
+                         << ") does not divide into groups of M = " << *getM();
     break;
   case SparsityKind::Block:
     if (type.getRank() < 2)
@@ -434,8 +430,8 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (name.empty())
     return emitError() << "target name must not be empty";
   if (!isBuiltinName(name) && nm.empty() && block.empty() && !vectorWidth) {
-    auto diag = emitError() << "unknown target '" << name
-                            << "'; built-in targets are ";
+    auto diag = emitError()
+                << "unknown target '" << name << "'; built-in targets are ";
     llvm::interleaveComma(getBuiltinNames(), diag,
                           [&](StringRef n) { diag << "'" << n << "'"; });
     diag << "; a custom target must give 'nm', 'block' or 'vector_width'";
@@ -449,8 +445,7 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!block.empty() && failed(verifyBlockShape(emitError, block)))
     return failure();
   if (vectorWidth && *vectorWidth <= 0)
-    return emitError() << "vector_width must be positive, got "
-                       << *vectorWidth;
+    return emitError() << "vector_width must be positive, got " << *vectorWidth;
   return verifyRatio(emitError, minSparsity, "min_sparsity");
 }
 
@@ -486,15 +481,15 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
   auto emitError = [&]() { return op->emitOpError(); };
   if (name == kTargetAttrName) {
     if (!isa<TargetAttr>(attr.getValue()))
-      return op->emitOpError() << "'" << name
-                               << "' must be a #prune.target attribute";
+      return op->emitOpError()
+             << "'" << name << "' must be a #prune.target attribute";
     return success();
   }
   if (name == kImportanceAttrName) {
     auto importance = dyn_cast<ImportanceAttr>(attr.getValue());
     if (!importance)
-      return op->emitOpError() << "'" << name
-                               << "' must be a #prune.importance attribute";
+      return op->emitOpError()
+             << "'" << name << "' must be a #prune.importance attribute";
     if (op->getNumResults() != 1 ||
         !isa<RankedTensorType>(op->getResult(0).getType()))
       return op->emitOpError()
@@ -506,24 +501,25 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
   if (name == kSparsityAttrName) {
     auto sparsity = dyn_cast<SparsityAttr>(attr.getValue());
     if (!sparsity)
-      return op->emitOpError() << "'" << name
-                               << "' must be a #prune.sparsity attribute";
+      return op->emitOpError()
+             << "'" << name << "' must be a #prune.sparsity attribute";
     if (op->hasTrait<OpTrait::ConstantLike>()) {
       if (sparsity.getOperand())
         return op->emitOpError()
                << "'operand' is meaningless on a constant weight";
       auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
       if (!type)
-        return op->emitOpError() << "'" << name
-                                 << "' on a constant needs a ranked tensor";
+        return op->emitOpError()
+               << "'" << name << "' on a constant needs a ranked tensor";
       return sparsity.verifyAgainst(type, emitError);
     }
     if (std::optional<int64_t> operand = sparsity.getOperand()) {
       if (*operand >= op->getNumOperands())
-        return op->emitOpError() << "'" << name << "' names operand "
-                                 << *operand << " but the op has "
-                                 << op->getNumOperands();
-      auto type = dyn_cast<RankedTensorType>(op->getOperand(*operand).getType());
+        return op->emitOpError()
+               << "'" << name << "' names operand " << *operand
+               << " but the op has " << op->getNumOperands();
+      auto type =
+          dyn_cast<RankedTensorType>(op->getOperand(*operand).getType());
       if (!type)
         return op->emitOpError() << "'" << name << "' names operand "
                                  << *operand << ", which is not a tensor";
