@@ -19,13 +19,15 @@ void mlir::prune::buildPruneGPUPipeline(
   std::string p;
   llvm::raw_string_ostream os(p);
   os << "prune-gpu-sparsify{sparse=" << (options.sparse ? "true" : "false")
-     << "},canonicalize,"
+     << "},"
+     // Outline first: canonicalize would hoist the kernels' constants out of
+     // the (not isolated) gpu.launch into kernel arguments.
+     << "gpu-kernel-outlining,canonicalize,"
      // Host tensors to buffers; the kernels already work on device buffers.
      << "one-shot-bufferize{bufferize-function-boundaries "
         "function-boundary-type-conversion=identity-layout-map},"
      << "func.func(convert-linalg-to-loops),canonicalize,"
-     // Kernels into a gpu.module with an NVVM target.
-     << "gpu-kernel-outlining,"
+     // The kernels' gpu.module gets an NVVM target.
      << "nvvm-attach-target{chip=" << options.chip
      << " features=" << options.features << "},"
      << "gpu.module(convert-nvgpu-to-nvvm,convert-vector-to-scf,"

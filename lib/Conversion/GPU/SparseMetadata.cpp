@@ -9,11 +9,11 @@
 #include <cassert>
 
 using namespace mlir;
-using namespace mlir::prune::gpu;
+using namespace mlir::prune::mmasp;
 
 static bool isZero16(uint16_t bits) { return (bits & 0x7fff) == 0; }
 
-bool mlir::prune::gpu::isValid24Shape(int64_t rows, int64_t cols,
+bool mlir::prune::mmasp::isValid24Shape(int64_t rows, int64_t cols,
                                       int64_t kTile) {
   return (kTile == 16 || kTile == 32) && rows > 0 && cols > 0 &&
          rows % 16 == 0 && cols % kTile == 0;
@@ -35,7 +35,7 @@ static void getMetadataSlot(int64_t row, int64_t group, int64_t kTile,
 }
 
 FailureOr<Sparse24Operand>
-mlir::prune::gpu::compress24(ArrayRef<uint16_t> data, int64_t rows,
+mlir::prune::mmasp::compress24(ArrayRef<uint16_t> data, int64_t rows,
                              int64_t cols, int64_t kTile, Not24Error *error) {
   assert(isValid24Shape(rows, cols, kTile) && "invalid 2:4 operand shape");
   assert(static_cast<int64_t>(data.size()) == rows * cols && "wrong size");
@@ -90,7 +90,7 @@ mlir::prune::gpu::compress24(ArrayRef<uint16_t> data, int64_t rows,
 }
 
 std::vector<uint16_t>
-mlir::prune::gpu::decompress24(const Sparse24Operand &op) {
+mlir::prune::mmasp::decompress24(const Sparse24Operand &op) {
   std::vector<uint16_t> dense(op.rows * op.cols, 0);
   int64_t kTiles = op.cols / op.kTile;
   for (int64_t row = 0; row < op.rows; ++row) {

@@ -24,6 +24,10 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNEGPUSPARSIFY
@@ -150,9 +154,9 @@ LogicalResult GPUSparsifier::compress(linalg::MatmulOp mm, SparsityAttr s,
     for (int64_t r = 0; r < ops.k; ++r)
       wt[o * ops.k + r] = elt(o * nStride + r * kStride);
 
-  gpu::Not24Error err;
-  FailureOr<gpu::Sparse24Operand> packed =
-      gpu::compress24(wt, ops.n, ops.k, /*kTile=*/16, &err);
+  mmasp::Not24Error err;
+  FailureOr<mmasp::Sparse24Operand> packed =
+      mmasp::compress24(wt, ops.n, ops.k, /*kTile=*/16, &err);
   if (failed(packed)) {
     InFlightDiagnostic diag =
         weight->op.emitError()
@@ -412,6 +416,18 @@ namespace {
 struct PruneGPUSparsifyPass
     : public prune::impl::PruneGPUSparsifyBase<PruneGPUSparsifyPass> {
   using Base::Base;
+
+  void getDependentDialects(DialectRegistry &registry) const override {
+    Base::getDependentDialects(registry);
+    // gpu-module-to-binary, later in prune-gpu-pipeline, translates the
+    // kernels to LLVM IR; register the translations a tool built on
+    // registerAllDialects lacks (see registerAllGPUToLLVMIRTranslations).
+    registerBuiltinDialectTranslation(registry);
+    registerGPUDialectTranslation(registry);
+    registerLLVMDialectTranslation(registry);
+    registerNVVMDialectTranslation(registry);
+    gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
