@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
 #include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
@@ -19,6 +20,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::prune::registerPrunePasses();
   mlir::prune::registerPruneConversionPasses();
+  mlir::prune::registerPruneGPUConversionPasses();
   mlir::prune::registerPruneDataAwarePasses();
 
   mlir::DialectRegistry registry;
