@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
 #include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
@@ -26,6 +27,7 @@ mlirGetDialectPluginInfo() {
             registry->insert<prune::PruneDialect>();
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
+            prune::registerPruneGPUConversionPasses();
             prune::registerPruneDataAwarePasses();
           }};
 }
@@ -34,6 +36,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "PrunePasses", LLVM_VERSION_STRING, []() {
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
+            prune::registerPruneGPUConversionPasses();
             prune::registerPruneDataAwarePasses();
           }};
 }
