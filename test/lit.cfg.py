@@ -57,6 +57,22 @@ if shutil.which("node") and os.path.isdir(os.path.join(_npm, "node_modules", "on
 if os.path.isdir(os.path.join(_npm, "node_modules", "@gutenye", "ocr-models", "assets")):
     config.available_features.add("ocr-models")
 
+# GPU lowering (test/Conversion/GPU): ptxas validates the emitted PTX;
+# cuda-gpu tests execute kernels and need a device that nvidia-smi lists.
+_ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.path.exists(_ptxas):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
+_smi = shutil.which("nvidia-smi")
+if _smi:
+    import subprocess
+    try:
+        if "GPU " in subprocess.run([_smi, "-L"], capture_output=True, text=True,
+                                    timeout=20).stdout:
+            config.available_features.add("cuda-gpu")
+    except (OSError, subprocess.SubprocessError):
+        pass
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
