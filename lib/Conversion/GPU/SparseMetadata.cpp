@@ -14,7 +14,7 @@ using namespace mlir::prune::mmasp;
 static bool isZero16(uint16_t bits) { return (bits & 0x7fff) == 0; }
 
 bool mlir::prune::mmasp::isValid24Shape(int64_t rows, int64_t cols,
-                                      int64_t kTile) {
+                                        int64_t kTile) {
   return (kTile == 16 || kTile == 32) && rows > 0 && cols > 0 &&
          rows % 16 == 0 && cols % kTile == 0;
 }
@@ -36,7 +36,7 @@ static void getMetadataSlot(int64_t row, int64_t group, int64_t kTile,
 
 FailureOr<Sparse24Operand>
 mlir::prune::mmasp::compress24(ArrayRef<uint16_t> data, int64_t rows,
-                             int64_t cols, int64_t kTile, Not24Error *error) {
+                               int64_t cols, int64_t kTile, Not24Error *error) {
   assert(isValid24Shape(rows, cols, kTile) && "invalid 2:4 operand shape");
   assert(static_cast<int64_t>(data.size()) == rows * cols && "wrong size");
   Sparse24Operand out;

@@ -63,8 +63,8 @@ private:
   LogicalResult compress(linalg::MatmulOp mm, SparsityAttr s,
                          const WeightDiscovery &discovery, Operands &ops,
                          std::string &why);
-  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                 Type elt, ArrayRef<char> raw, StringRef name);
+  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elt,
+                 ArrayRef<char> raw, StringRef name);
   Value emit(linalg::MatmulOp mm, const Operands &ops);
   void emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
                   const Operands &ops, Value dX, Value dA, Value dMeta,
@@ -75,8 +75,7 @@ private:
 };
 } // namespace
 
-template <typename T>
-static ArrayRef<char> bytesOf(const std::vector<T> &v) {
+template <typename T> static ArrayRef<char> bytesOf(const std::vector<T> &v) {
   return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
                         v.size() * sizeof(T));
 }
@@ -161,20 +160,20 @@ LogicalResult GPUSparsifier::compress(linalg::MatmulOp mm, SparsityAttr s,
     InFlightDiagnostic diag =
         weight->op.emitError()
         << "prune-gpu-sparsify: weight '" << weight->name
-        << "' is recorded as 2:4 but column " << err.row
-        << " has " << err.nonZeros << " non-zeros in reduction elements ["
-        << err.group * 4 << ", " << err.group * 4 + 4 << ")";
+        << "' is recorded as 2:4 but column " << err.row << " has "
+        << err.nonZeros << " non-zeros in reduction elements [" << err.group * 4
+        << ", " << err.group * 4 + 4 << ")";
     diag.attachNote(mm.getLoc()) << "consumed here";
     return failure();
   }
   OpBuilder b(mm);
   Type f16 = b.getF16Type();
-  ops.values = constant(b, mm.getLoc(), {ops.n, ops.k / 2}, f16,
-                        bytesOf(packed->values), weight->name + ".mma-sp-values");
-  ops.metadata =
-      constant(b, mm.getLoc(), {ops.n / 16, ops.k / 16, 32},
-               b.getIntegerType(32), bytesOf(packed->metadata),
-               weight->name + ".mma-sp-metadata");
+  ops.values =
+      constant(b, mm.getLoc(), {ops.n, ops.k / 2}, f16, bytesOf(packed->values),
+               weight->name + ".mma-sp-values");
+  ops.metadata = constant(b, mm.getLoc(), {ops.n / 16, ops.k / 16, 32},
+                          b.getIntegerType(32), bytesOf(packed->metadata),
+                          weight->name + ".mma-sp-metadata");
   ops.sparse = true;
   return success();
 }
@@ -226,8 +225,7 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
         Value kb8 = add(kb, c(8));
         // B fragment: X[m0 + g, k0 + 2t + {0,1}] and [.., k0 + 2t + 8 + ..].
         Value b0 = vector::LoadOp::create(lb, v2f16, dX, ValueRange{rowB, kb});
-        Value b1 =
-            vector::LoadOp::create(lb, v2f16, dX, ValueRange{rowB, kb8});
+        Value b1 = vector::LoadOp::create(lb, v2f16, dX, ValueRange{rowB, kb8});
         Value bFrag = pack({b0, b1});
         Value d;
         if (ops.sparse) {
@@ -243,8 +241,8 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
               lb, VectorType::get({1}, lb.getI32Type()), ValueRange{meta});
           Value metaI16 = vector::BitCastOp::create(
               lb, VectorType::get({2}, lb.getI16Type()), metaV);
-          d = nvgpu::MmaSparseSyncOp::create(lb, pack({a0, a1}), bFrag,
-                                             iter[0], metaI16, {16, 8, 16});
+          d = nvgpu::MmaSparseSyncOp::create(lb, pack({a0, a1}), bFrag, iter[0],
+                                             metaI16, {16, 8, 16});
         } else {
           // A = W^T: A[o][k] = W[k][o].
           auto w = [&](Value k, Value o) -> Value {
@@ -293,10 +291,10 @@ Value GPUSparsifier::emit(linalg::MatmulOp mm, const Operands &ops) {
     aType = MemRefType::get({ops.k, ops.n}, f16);
     aTensor = ops.w;
   }
-  Value xHost = bufferization::ToBufferOp::create(b, xType, ops.x,
-                                                  b.getUnitAttr());
-  Value aHost = bufferization::ToBufferOp::create(b, aType, aTensor,
-                                                  b.getUnitAttr());
+  Value xHost =
+      bufferization::ToBufferOp::create(b, xType, ops.x, b.getUnitAttr());
+  Value aHost =
+      bufferization::ToBufferOp::create(b, aType, aTensor, b.getUnitAttr());
   Value metaHost;
   if (ops.sparse)
     metaHost = bufferization::ToBufferOp::create(b, metaType, ops.metadata,
@@ -322,10 +320,9 @@ Value GPUSparsifier::emit(linalg::MatmulOp mm, const Operands &ops) {
   Value dMeta = ops.sparse ? toDevice(metaHost, metaType, true) : Value();
   Value dY = toDevice(yHost, yType, false);
 
-  auto launch = gpu::LaunchOp::create(b, idx(ops.n / 16), idx(ops.m / 8),
-                                      idx(1), idx(32), idx(1), idx(1),
-                                      /*dynamicSharedMemorySize=*/nullptr,
-                                      tokenType, ValueRange{token});
+  auto launch = gpu::LaunchOp::create(
+      b, idx(ops.n / 16), idx(ops.m / 8), idx(1), idx(32), idx(1), idx(1),
+      /*dynamicSharedMemorySize=*/nullptr, tokenType, ValueRange{token});
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&launch.getBody().front());

@@ -54,8 +54,7 @@ struct Not24Error {
 };
 
 /// Number of metadata registers for a [rows, cols] operand.
-inline int64_t getNumMetadataWords(int64_t rows, int64_t cols,
-                                   int64_t kTile) {
+inline int64_t getNumMetadataWords(int64_t rows, int64_t cols, int64_t kTile) {
   return (rows / 16) * (cols / kTile) * 32;
 }
 
