@@ -210,6 +210,53 @@ void DimCoupling::visit(Operation *op) {
                   /*srcIsCollapsed=*/false);
     return;
   }
+  // Slices: a dim the slice covers whole (offset 0, stride 1, full size)
+  // indexes the same thing on both sides; a partial dim is offset.
+  auto coupleSlice = [&](Value small, OpOperand *smallUse, Value big,
+                         OpOperand *bigUse, Value result,
+                         ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                         ArrayRef<int64_t> strides) {
+    auto bigType = cast<RankedTensorType>(big.getType());
+    auto smallType = cast<RankedTensorType>(small.getType());
+    if (smallType.getRank() != bigType.getRank()) {
+      for (int64_t d = 0; d < rankOf(small); ++d)
+        markUnsafe(smallUse ? nodeOf(*smallUse, d) : getNode(small, d),
+                   "rank-reduced by " + opName);
+      for (int64_t d = 0; d < rankOf(big); ++d)
+        markUnsafe(bigUse ? nodeOf(*bigUse, d) : getNode(big, d),
+                   "rank-reduced by " + opName);
+      return;
+    }
+    for (int64_t d = 0; d < bigType.getRank(); ++d) {
+      unsigned smallNode = smallUse ? nodeOf(*smallUse, d) : getNode(small, d);
+      unsigned bigNode = bigUse ? nodeOf(*bigUse, d) : getNode(big, d);
+      bool whole = offsets[d] == 0 && strides[d] == 1 &&
+                   sizes[d] == bigType.getDimSize(d) &&
+                   !ShapedType::isDynamic(sizes[d]);
+      if (whole) {
+        couple(smallNode, bigNode);
+      } else {
+        markUnsafe(smallNode, "sliced by " + opName);
+        markUnsafe(bigNode, "sliced by " + opName);
+      }
+      if (result)
+        couple(getNode(result, d), bigNode);
+    }
+  };
+  if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op)) {
+    coupleSlice(extract.getResult(), nullptr, extract.getSource(),
+                &extract.getSourceMutable(), Value(),
+                extract.getStaticOffsets(), extract.getStaticSizes(),
+                extract.getStaticStrides());
+    return;
+  }
+  if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+    coupleSlice(insert.getSource(), &insert.getSourceMutable(),
+                insert.getDest(), &insert.getDestMutable(), insert.getResult(),
+                insert.getStaticOffsets(), insert.getStaticSizes(),
+                insert.getStaticStrides());
+    return;
+  }
   if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
     // Dims other than the concatenated one index the same thing in every
     // input and the result; the concatenated one is offset per input.

@@ -140,11 +140,23 @@ static LogicalResult removeIndices(const CouplingGroup &group,
     value.setType(newType);
     if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
       expand.setStaticOutputShape(newType.getShape());
+    // Slices the analysis let through cover the shrunk dims whole: their
+    // sizes follow the small side's type.
+    if (auto extract = value.getDefiningOp<tensor::ExtractSliceOp>())
+      extract.setStaticSizes(newType.getShape());
+    for (Operation *user : value.getUsers())
+      if (auto insert = dyn_cast<tensor::InsertSliceOp>(user);
+          insert && insert.getSource() == value)
+        insert.setStaticSizes(newType.getShape());
   }
   for (auto &[use, dims] : uses) {
     auto type = cast<RankedTensorType>(use->get().getType());
     OpBuilder builder(use->getOwner());
-    use->set(cloneShapeOnly(builder, use->get(), shrink(type, dims, size)));
+    RankedTensorType newType = shrink(type, dims, size);
+    use->set(cloneShapeOnly(builder, use->get(), newType));
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(use->getOwner());
+        insert && &insert.getSourceMutable() == use)
+      insert.setStaticSizes(newType.getShape());
   }
   return success();
 }

@@ -104,3 +104,32 @@ func.func @concat(%x: tensor<1x3xf32>) -> tensor<2x2xf32> {
   %y = linalg.matmul ins(%c, %w2 : tensor<2x4xf32>, tensor<4x2xf32>) outs(%f2 : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
+
+// -----
+
+// Slices that cover the hidden dim whole (here: rows of the batch) couple
+// it through; the hidden units go through insert_slice and extract_slice.
+// CHECK-LABEL: func.func @slices
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<2x2xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[1, 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<2x2xf32>
+// CHECK: tensor.extract_slice %{{.*}}[1, 0] [1, 2] [1, 1] : tensor<2x2xf32> to tensor<1x2xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<1x2xf32>, tensor<2x2xf32>)
+func.func @slices(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 0.0, 0.0], [0.0, 0.1, 0.0], [0.0, 0.0, 2.0], [0.2, 0.0, 0.0]]> : tensor<4x3xf32>
+  %e1 = tensor.empty() : tensor<3x4xf32>
+  %t1 = linalg.transpose ins(%w1 : tensor<4x3xf32>) outs(%e1 : tensor<3x4xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<1x4xf32>
+  %f = linalg.fill ins(%z : f32) outs(%o : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h = linalg.matmul ins(%x, %t1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %buf = tensor.empty() : tensor<2x4xf32>
+  %a = tensor.insert_slice %h into %buf[0, 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<2x4xf32>
+  %b = tensor.insert_slice %h into %a[1, 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<2x4xf32>
+  %r = tensor.extract_slice %b[1, 0] [1, 4] [1, 1] : tensor<2x4xf32> to tensor<1x4xf32>
+  // expected-remark @+1 {{neurons of weight 'weight1' left alone: reaches the function result}}
+  %w2s = arith.constant dense<[[1.0, 2.0], [5.0, 6.0], [1.0, 1.0], [2.0, 2.0]]> : tensor<4x2xf32>
+  %o2 = tensor.empty() : tensor<1x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = linalg.matmul ins(%r, %w2s : tensor<1x4xf32>, tensor<4x2xf32>) outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
