@@ -313,3 +313,27 @@ int64_t mlir::prune::writeMasked(arith::ConstantOp op, const WeightData &data,
   op.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, buffer));
   return zeros;
 }
+
+void mlir::prune::writeValues(arith::ConstantOp op, ArrayRef<char> bytes) {
+  auto type = cast<RankedTensorType>(op.getType());
+  auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+  if (!resource) {
+    op.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
+    return;
+  }
+  bool shared = isResourceShared(op, resource);
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!shared && blob && blob->isMutable() &&
+      blob->getData().size() == bytes.size()) {
+    std::memcpy(blob->getMutableData().data(), bytes.data(), bytes.size());
+    return;
+  }
+  AsmResourceBlob fresh = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, alignof(double), /*dataIsMutable=*/true);
+  if (shared) {
+    op.setValueAttr(cast<TypedAttr>(DenseResourceElementsAttr::get(
+        type, resource.getRawHandle().getKey(), std::move(fresh))));
+    return;
+  }
+  resource.getRawHandle().getResource()->setBlob(std::move(fresh));
+}

@@ -39,33 +39,6 @@ struct Plan {
 };
 } // namespace
 
-/// Writes `values` (f32, the weight's shape) into the weight constant.
-static void writeValues(ModuleOp module, arith::ConstantOp op,
-                        ArrayRef<float> values) {
-  auto type = cast<RankedTensorType>(op.getType());
-  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
-                       values.size() * sizeof(float));
-  auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
-  if (!resource) {
-    op.setValueAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
-    return;
-  }
-  // A blob other constants also read keeps its data.
-  int users = 0;
-  module.walk([&](arith::ConstantOp other) {
-    if (auto r = dyn_cast<DenseResourceElementsAttr>(other.getValue()))
-      users += r.getRawHandle() == resource.getRawHandle();
-  });
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (users == 1 && blob && blob->isMutable() &&
-      blob->getData().size() == bytes.size()) {
-    std::memcpy(blob->getMutableData().data(), bytes.data(), bytes.size());
-    return;
-  }
-  op.setValueAttr(cast<TypedAttr>(
-      makeResource(type, resource.getRawHandle().getKey(), bytes)));
-}
-
 void PruneReconstructPass::runOnOperation() {
   ModuleOp module = getOperation();
   if (method != "lsq" && method != "obs") {
@@ -218,5 +191,8 @@ void PruneReconstructPass::runOnOperation() {
   }
 
   for (Plan &plan : plans)
-    writeValues(module, plan.weight->op, plan.values);
+    writeValues(
+        plan.weight->op,
+        ArrayRef<char>(reinterpret_cast<const char *>(plan.values.data()),
+                       plan.values.size() * sizeof(float)));
 }

@@ -64,6 +64,12 @@ int64_t writeMasked(arith::ConstantOp op, const WeightData &data,
 int64_t writeMasked(arith::ConstantOp op, const WeightData &data,
                     ArrayRef<uint8_t> keep, bool shared);
 
+/// Replaces the value of `op` with `bytes` (raw little-endian data of the
+/// constant's own type), with the same rules as writeMasked: a `dense_resource`
+/// keeps its key and is written in place when its blob is mutable and read by
+/// no other op; a shared blob keeps its data and `op` gets a blob of its own.
+void writeValues(arith::ConstantOp op, ArrayRef<char> bytes);
+
 /// The number of ops under `root` whose attributes refer to each
 /// dense_resource blob (keyed by DenseResourceElementsHandle::getResource()),
 /// in one walk.
