@@ -22,6 +22,9 @@ PACKAGES=(
   libopenblas-dev
   # data-aware pruning: Eigen for prune-reconstruct's least-squares solves
   libeigen3-dev
+  # CPU lowering: OpenMP runtime for parallel kernels; AArch64 (NEON / SME)
+  # cross-compilation and qemu-user to run it
+  libomp-22-dev qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 )
 # onnxruntime-node (reference runtime) and the PaddleOCR models come from npm.
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
