@@ -12,6 +12,8 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Threading.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -35,8 +37,9 @@ int64_t mlir::prune::roundHalfEven(double value) {
 LogicalResult mlir::prune::checkRatio(Location loc, double ratio,
                                       StringRef option) {
   if (!(ratio >= 0.0 && ratio < 1.0))
-    return emitError(loc) << "'" << option << "' must be in [0, 1), got "
-                          << ratio;
+    return emitError(loc)
+           << "'" << option << "' must be in [0, 1), got "
+           << llvm::formatv("{0}", llvm::format("%g", ratio)).str();
   return success();
 }
 

@@ -1,5 +1,5 @@
 // RUN: prune-opt %s -split-input-file --prune-apply -verify-diagnostics
-// RUN: ! prune-opt %s -split-input-file --prune-apply --mlir-print-ir-after-failure 2> %t.err
+// RUN: not prune-opt %s -split-input-file --prune-apply --mlir-print-ir-after-failure 2> %t.err
 // RUN: FileCheck %s < %t.err
 
 // Every bad request is a located error, and a module with any bad request

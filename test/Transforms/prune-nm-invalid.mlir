@@ -1,5 +1,5 @@
 // RUN: prune-opt %s -split-input-file --prune-nm -verify-diagnostics
-// RUN: ! prune-opt %s -split-input-file --prune-nm --mlir-print-ir-after-failure 2> %t.err
+// RUN: not prune-opt %s -split-input-file --prune-nm --mlir-print-ir-after-failure 2> %t.err
 // RUN: FileCheck %s < %t.err
 
 // One bad weight fails the pass and leaves every weight untouched: the good

@@ -98,17 +98,17 @@ func.func @negative_operand() attributes {test.s = #prune.sparsity<pattern = uns
 
 // -----
 
-// expected-error @+1 {{ratio must be in [0, 1), got 1.000000e+00}}
+// expected-error @+1 {{ratio must be in [0, 1), got 1}}
 func.func @ratio_one() attributes {test.s = #prune.sparsity<pattern = unstructured, ratio = 1.0>}
 
 // -----
 
-// expected-error @+1 {{ratio must be in [0, 1), got 1.500000e+00}}
+// expected-error @+1 {{ratio must be in [0, 1), got 1.5}}
 func.func @ratio_above_one() attributes {test.s = #prune.sparsity<pattern = unstructured, ratio = 1.5>}
 
 // -----
 
-// expected-error @+1 {{ratio must be in [0, 1), got -2.500000e-01}}
+// expected-error @+1 {{ratio must be in [0, 1), got -0.25}}
 func.func @ratio_negative() attributes {test.s = #prune.sparsity<pattern = unstructured, ratio = -0.25>}
 
 // -----
@@ -251,7 +251,7 @@ func.func @target_vector_width_zero() attributes {test.t = #prune.target<name = 
 
 // -----
 
-// expected-error @+1 {{min_sparsity must be in [0, 1), got 1.500000e+00}}
+// expected-error @+1 {{min_sparsity must be in [0, 1), got 1.5}}
 func.func @target_min_sparsity() attributes {test.t = #prune.target<name = "x86-avx2", min_sparsity = 1.5>}
 
 // -----

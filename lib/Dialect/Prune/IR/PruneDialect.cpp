@@ -14,6 +14,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 #include <cstdio>
@@ -153,7 +154,9 @@ static LogicalResult verifyRatio(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef what = "ratio") {
   std::optional<double> ratio = getRatioValue(ratioAttr);
   if (ratio && !(*ratio >= 0.0 && *ratio < 1.0))
-    return emitError() << what << " must be in [0, 1), got " << *ratio;
+    return emitError()
+           << what << " must be in [0, 1), got "
+           << llvm::formatv("{0}", llvm::format("%g", *ratio)).str();
   return success();
 }
 
