@@ -73,6 +73,15 @@ if _smi:
     except (OSError, subprocess.SubprocessError):
         pass
 
+# libprune_cuda_runtime.so (lib/Runtime/CUDA): the mgpu* runtime, built when
+# cuda.h is found; it loads without a driver (tests check the error path).
+_cuda_rt = os.path.join(config.prune_obj_root, "lib", "libprune_cuda_runtime.so")
+config.substitutions.append(("%prune_cuda_runtime", _cuda_rt))
+config.substitutions.append(
+    ("%cuda_include", os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(_ptxas))), "include")))
+if os.path.exists(_cuda_rt):
+    config.available_features.add("cuda-runtime")
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
@@ -83,6 +92,7 @@ tools = [
     ToolSubst("prune-translate", unresolved="ignore"),
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
+    ToolSubst("mlir-translate", os.path.join(config.llvm_tools_dir, "mlir-translate")),
     ToolSubst("not", os.path.join(config.llvm_tools_dir, "not")),
     ToolSubst("FileCheck", os.path.join(config.llvm_tools_dir, "FileCheck")),
     ToolSubst("split-file", os.path.join(config.llvm_tools_dir, "split-file")),
