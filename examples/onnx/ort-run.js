@@ -11,8 +11,11 @@ const ort = require(path.join(path.resolve(npmDir), 'node_modules', 'onnxruntime
   const session = await ort.InferenceSession.create(model);
   const feeds = {};
   for (const spec of specs) {
-    const [lhs, file] = spec.split(':');
-    const [name, dims] = lhs.split('=');
+    // Names may hold ':' and '=' (onnx::Gemm_0): split at the last ones.
+    const colon = spec.lastIndexOf(':');
+    const lhs = spec.slice(0, colon), file = spec.slice(colon + 1);
+    const eq = lhs.lastIndexOf('=');
+    const name = lhs.slice(0, eq), dims = lhs.slice(eq + 1);
     const shape = dims.split(',').map(Number);
     const buf = fs.readFileSync(file);
     const data = new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4);

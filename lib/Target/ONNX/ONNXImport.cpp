@@ -1628,27 +1628,21 @@ LogicalResult Importer::convertConcat() {
       continue;
     ins.push_back(*v);
   }
-  auto s0 = cast<RankedTensorType>(ins[0].getType()).getShape();
-  int64_t rank = s0.size(), axis = attrInt("axis", 0);
+  if (ins.empty())
+    return fail("all inputs are empty");
+  int64_t rank = cast<RankedTensorType>(ins[0].getType()).getRank();
+  int64_t axis = attrInt("axis", 0);
   if (axis < 0)
     axis += rank;
-  SmallVector<int64_t> out(s0.begin(), s0.end());
-  out[axis] = 0;
-  for (Value v : ins)
-    out[axis] += cast<RankedTensorType>(v.getType()).getShape()[axis];
-  Value acc = tensor::EmptyOp::create(b, loc, out, b.getF32Type());
-  int64_t off = 0;
-  for (Value v : ins) {
-    auto s = cast<RankedTensorType>(v.getType()).getShape();
-    SmallVector<OpFoldResult> offs(rank, b.getIndexAttr(0)), sizes,
-        strd(rank, b.getIndexAttr(1));
-    offs[axis] = b.getIndexAttr(off);
-    for (int64_t d : s)
-      sizes.push_back(b.getIndexAttr(d));
-    acc = tensor::InsertSliceOp::create(b, loc, v, acc, offs, sizes, strd);
-    off += s[axis];
+  if (axis < 0 || axis >= rank)
+    return fail("axis out of range");
+  if (ins.size() == 1) {
+    setOut(0, ins[0]);
+    return success();
   }
-  setOut(0, acc);
+  // One tensor.concat (the coupling analysis follows it; insert_slice chains
+  // into a tensor.empty would hide the concatenation).
+  setOut(0, tensor::ConcatOp::create(b, loc, axis, ins).getResult());
   return success();
 }
 

@@ -55,4 +55,4 @@
 // RUN: not prune-translate --import-onnx %t/nope.onnx 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: error: cannot read '{{.*}}nope.onnx'
 // RUN: not prune-translate %t/gemm.onnx 2>&1 | FileCheck %s --check-prefix=NOMODE
-// NOMODE: error: choose a translation: --import-onnx
+// NOMODE: error: choose one translation: --import-onnx or --export-onnx

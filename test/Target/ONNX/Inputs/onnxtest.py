@@ -130,3 +130,56 @@ def compare(got, ref, rtol=1e-4, atol=1e-5, what="output"):
           % (what, err.max(), np.unravel_index(np.argmax(err - tol), err.shape),
              got.ravel()[np.argmax(err - tol)], ref.ravel()[np.argmax(err - tol)]))
     return float(err.max())
+
+
+def export_onnx(args, text, path, func=None):
+    """Writes `text` (MLIR) as ONNX to `path` with prune-translate."""
+    cmd = [args.prune_translate, "--export-onnx", "-", "-o", path]
+    if func:
+        cmd.append("--func-name=" + func)
+    run(cmd, text)
+
+
+ORT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       "..", "..", "..", "..", "examples", "onnx", "ort-run.js")
+
+
+def ort_run(npm_dir, model, inputs, workdir):
+    """Runs `model` in onnxruntime-node on {name: array}; returns the list of
+    outputs (float64) in graph order."""
+    prefix = os.path.join(workdir, os.path.basename(model) + ".ort")
+    specs = []
+    for k, (name, x) in enumerate(inputs.items()):
+        f = "%s.in%d.f32" % (prefix, k)
+        np.ascontiguousarray(x, dtype="<f4").tofile(f)
+        specs.append("%s=%s:%s" % (name, ",".join(str(d) for d in x.shape), f))
+    out = run(["node", ORT_RUN, npm_dir, model, prefix] + specs)
+    results = []
+    for line in out.splitlines():
+        k, _, dims = line.split(" ", 2)
+        shape = tuple(int(d) for d in dims.split(",")) if dims else ()
+        results.append(np.fromfile("%s.%s.f32" % (prefix, k), dtype="<f4")
+                       .reshape(shape).astype(np.float64))
+    return results
+
+
+def onnx_inputs(path):
+    """Graph input names of an ONNX file (without initializers)."""
+    import onnx
+    m = onnx.load(path)
+    inits = {t.name for t in m.graph.initializer}
+    return [i.name for i in m.graph.input if i.name not in inits]
+
+
+def onnx_check(path):
+    """onnx.checker on `path`; returns the model."""
+    import onnx
+    m = onnx.load(path)
+    onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def onnx_params(model):
+    """Float parameters (elements of f32 initializers) of a loaded model."""
+    return sum(int(np.prod(t.dims)) for t in model.graph.initializer
+               if t.data_type == 1)
