@@ -75,6 +75,16 @@ def run_model(args, name, file, x, flags, agree):
     print("  %s: parameters %d -> %d (%.1f%%), bytes %d -> %d, FLOPs %.4g -> %.4g (%.2fx)"
           % (" ".join(flags), p0, p1, 100.0 * p1 / p0, 4 * p0, 4 * p1, f0, f1, f0 / f1))
     print("  " + agree(dense, pruned))
+    # The pruned model back to ONNX (--export-onnx), run in ONNX Runtime:
+    # it must compute what the JIT-run pruned MLIR computes.
+    out = os.path.join(args.workdir, name + ".pruned.onnx")
+    onnxtest.export_onnx(args, pruned_text, out)
+    exported = ort(args, out, x)
+    err = np.abs(exported - pruned).max()
+    check(err <= 1e-3, "%s: the exported pruned model differs from its JIT run by %.3g"
+          % (name, err))
+    print("  exported pruned ONNX (%d bytes) in ONNX Runtime vs JIT-run pruned MLIR: "
+          "max abs err %.2g" % (os.path.getsize(out), err))
     return dense, pruned
 
 
