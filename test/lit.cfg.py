@@ -56,6 +56,8 @@ if shutil.which("node") and os.path.isdir(os.path.join(_npm, "node_modules", "on
     config.available_features.add("onnxruntime")
 if os.path.isdir(os.path.join(_npm, "node_modules", "@gutenye", "ocr-models", "assets")):
     config.available_features.add("ocr-models")
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):  # Debian libonnx-testdata
+    config.available_features.add("onnx-testdata")
 
 # GPU lowering (test/Conversion/GPU): ptxas validates the emitted PTX;
 # cuda-gpu tests execute kernels and need a device that nvidia-smi lists.

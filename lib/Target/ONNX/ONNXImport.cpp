@@ -603,6 +603,13 @@ FailureOr<Value> Importer::reshape(Value x, ArrayRef<int64_t> shape) {
                shapeStr(shape));
     return failure();
   }
+  // To or from rank 0 (one element): no reassociation groups.
+  if (inShape.empty())
+    return Value(tensor::ExpandShapeOp::create(
+        b, loc, f32(shape), x, ArrayRef<ReassociationIndices>{}));
+  if (shape.empty())
+    return Value(tensor::CollapseShapeOp::create(
+        b, loc, f32(shape), x, ArrayRef<ReassociationIndices>{}));
   SmallVector<ReassociationIndices> inGroups, outGroups;
   size_t i = 0, o = 0;
   while (i < inShape.size() || o < shape.size()) {
@@ -768,6 +775,18 @@ LogicalResult Importer::foldNode(bool &folded) {
   if (node->input_size() == 0)
     return success();
   const ConstT &x = *constIn(0);
+  if (op == "Dropout") {
+    // Inference only: ratio and training_mode inputs (opset 12+).
+    if (hasInput(2)) {
+      const ConstT *t = constIn(2);
+      if (!t || t->numel() != 1)
+        return fail("training_mode must be a constant");
+      if (t->at(0) != 0)
+        return fail("training mode (random dropout) is not supported");
+    }
+    if (node->output_size() > 1 && !node->output(1).empty())
+      return fail("the mask output is not supported");
+  }
   if (op == "Identity" || op == "Dropout") {
     setConst(0, x);
     folded = true;
@@ -1337,10 +1356,10 @@ LogicalResult Importer::convertPool(bool isMax, bool global) {
   }
   bool padded = llvm::any_of(win.pads, [](int64_t p) { return p; }) ||
                 extra[0] || extra[1];
-  if (!isMax && padded && !countPad)
-    return fail("AveragePool with padding and count_include_pad=0 is not "
-                "supported");
-  if (!isMax && (extra[0] || extra[1]))
+  // count_include_pad=0: divide by the number of input elements in each
+  // window (a constant), which also covers ceil_mode windows past the input.
+  bool countValid = !isMax && padded && !countPad;
+  if (!isMax && !countValid && (extra[0] || extra[1]))
     return fail("AveragePool with ceil_mode windows past the input is not "
                 "supported");
   float padVal = isMax ? -std::numeric_limits<float>::infinity() : 0.0f;
@@ -1363,7 +1382,28 @@ LogicalResult Importer::convertPool(bool isMax, bool global) {
                                            ValueRange{in, window},
                                            ValueRange{init}, sa, da)
               .getResult(0);
-  if (!isMax) {
+  if (countValid) {
+    ConstT inv;
+    inv.name = nodeName() + "_inv_counts";
+    inv.shape = {1, 1, outHW[0], outHW[1]};
+    auto valid = [&](int d, int64_t o) {
+      int64_t n = 0;
+      for (int64_t k = 0; k < win.kernel[d]; ++k) {
+        int64_t i = o * win.strides[d] - win.pads[d] + k * win.dilations[d];
+        n += i >= 0 && i < xs[2 + d];
+      }
+      return n;
+    };
+    for (int64_t oh = 0; oh < outHW[0]; ++oh)
+      for (int64_t ow = 0; ow < outHW[1]; ++ow)
+        inv.f.push_back(
+            1.0f / float(std::max<int64_t>(1, valid(0, oh) * valid(1, ow))));
+    consts[inv.name] = inv;
+    Value c = materialize(consts[inv.name], inv.shape);
+    out = *elementwise({out, c}, [](OpBuilder &nb, Location nl, ValueRange v) {
+      return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
+    });
+  } else if (!isMax) {
     float inv = 1.0f / float(win.kernel[0] * win.kernel[1]);
     out =
         *elementwise({out, inv}, [](OpBuilder &nb, Location nl, ValueRange v) {
@@ -1521,6 +1561,11 @@ LogicalResult Importer::convertLayerNorm() {
     y = *r;
   }
   setOut(0, y);
+  // The optional Mean and InvStdDev outputs keep the normalized dims as 1.
+  if (node->output_size() > 1 && !node->output(1).empty())
+    setOut(1, expandBack(mean, xs, axes));
+  if (node->output_size() > 2 && !node->output(2).empty())
+    setOut(2, expandBack(rstd, xs, axes));
   return success();
 }
 
@@ -1687,8 +1732,8 @@ LogicalResult Importer::convertSlice() {
       e += n;
     s = std::clamp<int64_t>(s, 0, n);
     e = std::clamp<int64_t>(e, 0, n);
-    off[a] = s;
     size[a] = e > s ? (e - s + st - 1) / st : 0;
+    off[a] = size[a] ? s : 0; // an empty slice may start anywhere
     stride[a] = st;
   }
   SmallVector<OpFoldResult> o, sz, st;
@@ -1834,6 +1879,17 @@ LogicalResult Importer::convertElementwise(StringRef op) {
         return std::holds_alternative<Value>(o);
       }))
     return fail("needs at least one tensor input");
+  if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
+       op == "Pow") &&
+      ins.size() != 2)
+    return fail("expects 2 inputs, got " + std::to_string(ins.size()));
+  if ((op == "Sum" || op == "Max" || op == "Min") && ins.size() == 1) {
+    FailureOr<Value> x = valueIn(0);
+    if (failed(x))
+      return failure();
+    setOut(0, *x);
+    return success();
+  }
   std::string o = op.str();
   float alpha = attrFloat("alpha", o == "LeakyRelu"     ? 0.01f
                                    : o == "HardSigmoid" ? 0.2f
@@ -1868,7 +1924,20 @@ LogicalResult Importer::convertElementwise(StringRef op) {
   FailureOr<Value> r =
       elementwise(ins, [&](OpBuilder &nb, Location nl, ValueRange v) -> Value {
         Value x = v[0];
-        if (o == "Add" || o == "Sum")
+        if (o == "Sum" || o == "Max" || o == "Min") {
+          // Variadic: fold over every input.
+          Value acc = v[0];
+          for (Value n : v.drop_front())
+            acc = o == "Sum" ? arith::AddFOp::create(nb, nl, acc, n).getResult()
+                  : o == "Max"
+                      ? arith::MaximumFOp::create(nb, nl, acc, n).getResult()
+                      : arith::MinimumFOp::create(nb, nl, acc, n).getResult();
+          return acc;
+        }
+        if (v.size() < 2 && (o == "Add" || o == "Sub" || o == "Mul" ||
+                             o == "Div" || o == "Pow"))
+          return Value();
+        if (o == "Add")
           return arith::AddFOp::create(nb, nl, v[0], v[1]);
         if (o == "Sub")
           return arith::SubFOp::create(nb, nl, v[0], v[1]);
@@ -1989,6 +2058,18 @@ LogicalResult Importer::importNode() {
     return failure();
   if (folded)
     return success();
+  if (op == "Dropout") {
+    // Inference only: ratio and training_mode inputs (opset 12+).
+    if (hasInput(2)) {
+      const ConstT *t = constIn(2);
+      if (!t || t->numel() != 1)
+        return fail("training_mode must be a constant");
+      if (t->at(0) != 0)
+        return fail("training mode (random dropout) is not supported");
+    }
+    if (node->output_size() > 1 && !node->output(1).empty())
+      return fail("the mask output is not supported");
+  }
   if (op == "Identity" || op == "Dropout") {
     FailureOr<Value> x = valueIn(0);
     if (failed(x))

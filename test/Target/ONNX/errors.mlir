@@ -56,3 +56,13 @@
 // NOFILE: error: cannot read '{{.*}}nope.onnx'
 // RUN: not prune-translate %t/gemm.onnx 2>&1 | FileCheck %s --check-prefix=NOMODE
 // NOMODE: error: choose one translation: --import-onnx or --export-onnx
+
+// Random (training-mode) Dropout, and a binary op with three inputs.
+// RUN: %python %S/Inputs/onnxgen.py dropout_training %t/dropout.onnx
+// RUN: not prune-translate --import-onnx %t/dropout.onnx -o %t/dropout.mlir 2>&1 | FileCheck %s --check-prefix=DROPOUT
+// RUN: test ! -e %t/dropout.mlir
+// DROPOUT: error: Dropout node 'drop': training mode (random dropout) is not supported
+// RUN: %python %S/Inputs/onnxgen.py max_arity %t/arity.onnx
+// RUN: not prune-translate --import-onnx %t/arity.onnx -o %t/arity.mlir 2>&1 | FileCheck %s --check-prefix=ARITY
+// RUN: test ! -e %t/arity.mlir
+// ARITY: error: Add node 'add3': expects 2 inputs, got 3

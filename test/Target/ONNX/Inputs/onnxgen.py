@@ -100,6 +100,19 @@ def case_bad_weight():
     return m
 
 
+def case_dropout_training():
+    # Dropout with training_mode=true is random: refused, not imported as Identity.
+    return model([helper.make_node("Dropout", ["x", "", "train"], ["y"], name="drop")],
+                 [vi("x", [4])], [vi("y", [4])],
+                 [numpy_helper.from_array(np.array(True), "train")])
+
+
+def case_max_arity():
+    # Add with three inputs is malformed (Sum takes any number).
+    return model([helper.make_node("Add", ["x", "x", "x"], ["y"], name="add3")],
+                 [vi("x", [4])], [vi("y", [4])])
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
