@@ -14,6 +14,7 @@
 # CHECK: cnn: dense export vs torch {{.*}} OK
 # CHECK: mlp: dense export vs torch {{.*}} OK
 # CHECK: ocr-like: dense export vs torch {{.*}} OK
+# CHECK: fused-qkv: dense import vs ONNX Runtime {{.*}}; heads 2 -> 1, params [[Q0:[0-9]+]] -> {{[0-9]+}}; pruned export vs JIT {{.*}} OK
 # CHECK: export.mlir conv.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir softmax.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir shapes.mlir: export vs JIT {{.*}} OK
@@ -111,6 +112,36 @@ def check_model(args, name, model, shape, prune_flags=None):
     print(line + "; OK")
 
 
+def check_fused_qkv(args):
+    """SVTR-style attention with a fused q/k/v projection (onnxgen.py
+    fused_qkv): the import (split into q, k, v) agrees with ONNX Runtime on
+    the original file; prune-heads removes a head; the export of the pruned
+    model agrees with its JIT run."""
+    inputs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Target",
+                          "ONNX", "Inputs")
+    path = os.path.join(args.workdir, "fused_qkv.onnx")
+    onnxtest.run([sys.executable, os.path.join(inputs, "onnxgen.py"), "fused_qkv", path])
+    x = np.random.default_rng(3).standard_normal((1, 6, 8)).astype(np.float32)
+    text = onnxtest.import_onnx(args, path)
+    ref = onnxtest.ort_run(args.npm_dir, path, {"x": x}, args.workdir)[0]
+    dense = onnxtest.jit(args, text, [x])[0]
+    err0 = onnxtest.compare(dense, ref, rtol=1e-4, atol=1e-5, what="fused-qkv import")
+    pruned_text = prune(args, text, ["--prune-heads=ratio=0.5"])
+    check("tensor<1x6x1x4xf32>" in pruned_text, "no head was removed")
+    jit = onnxtest.jit(args, pruned_text, [x])[0]
+    check(np.abs(jit - dense).max() > 1e-4, "removing a head changed nothing")
+    out = os.path.join(args.workdir, "fused_qkv.pruned.onnx")
+    onnxtest.export_onnx(args, pruned_text, out)
+    m0 = onnxtest.onnx_check(path)
+    m1 = onnxtest.onnx_check(out)
+    got = onnxtest.ort_run(args.npm_dir, out, {"x": x}, args.workdir)[0]
+    err = onnxtest.compare(got, jit, rtol=1e-4, atol=1e-5, what="fused-qkv pruned export")
+    p0, p1 = onnxtest.onnx_params(m0), onnxtest.onnx_params(m1)
+    check(p1 < p0, "the pruned export is not smaller")
+    print("fused-qkv: dense import vs ONNX Runtime max abs err %.3g; heads 2 -> 1, "
+          "params %d -> %d; pruned export vs JIT max abs err %.3g; OK" % (err0, p0, p1, err))
+
+
 def check_handwritten(args):
     """The hand-written modules of test/Target/ONNX/export.mlir: exported,
     run in ONNX Runtime and compared with their JIT run on random inputs."""
@@ -145,6 +176,7 @@ def main():
     check_model(args, "cnn", zoo.CNN(), (1, 3, 16, 16))
     check_model(args, "mlp", zoo.MLP(), (4, 12))
     check_model(args, "ocr-like", zoo.OCRLike(), (1, 3, 16, 16))
+    check_fused_qkv(args)
     check_handwritten(args)
 
 

@@ -17,6 +17,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -125,6 +127,13 @@ std::string sanitizeKey(StringRef name) {
   return s;
 }
 
+/// "<name of loc>.<suffix>" for a NameLoc, else the suffix.
+std::string locName(Location l, StringRef suffix) {
+  if (auto n = dyn_cast<NameLoc>(l))
+    return (n.getName().getValue() + "." + suffix).str();
+  return suffix.str();
+}
+
 std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t k = 0; k < shape.size(); ++k)
@@ -154,6 +163,9 @@ private:
   llvm::StringMap<ConstT> consts;
   std::map<std::pair<std::string, std::string>, Value> materialized;
   llvm::StringSet<> usedKeys;
+  const onnx::GraphProto *graph = nullptr;
+  /// Nodes already imported by a look-ahead rewrite (fused QKV split).
+  llvm::DenseSet<const onnx::NodeProto *> skipNodes;
 
   // --- diagnostics --------------------------------------------------------
   InFlightDiagnostic error() { return emitError(loc); }
@@ -266,6 +278,8 @@ private:
   LogicalResult convertSplit();
   LogicalResult convertResize();
   LogicalResult convertElementwise(StringRef op);
+  LogicalResult splitFusedProjection(bool &done);
+  const ConstT *constOf(Value v);
 };
 
 //===----------------------------------------------------------------------===//
@@ -2037,6 +2051,210 @@ LogicalResult Importer::convertElementwise(StringRef op) {
 }
 
 //===----------------------------------------------------------------------===//
+// Fused projections (q, k, v in one MatMul)
+//===----------------------------------------------------------------------===//
+
+/// The compile-time data behind a materialized constant.
+const ConstT *Importer::constOf(Value v) {
+  auto it =
+      llvm::find_if(materialized, [&](auto &kv) { return kv.second == v; });
+  if (it == materialized.end())
+    return nullptr;
+  auto c = consts.find(it->first.first);
+  return c == consts.end() || !c->second.isFloat ? nullptr : &c->second;
+}
+
+/// SVTR-style attention computes q, k and v with one MatMul against a
+/// [C, K*C'] weight, reshapes [.., K*C'] -> [.., K, H, D], moves K to the
+/// front and picks each projection with Slice+Squeeze (or Gather) on axis 0.
+/// At that Transpose, this emits K separate MatMuls (weight and bias column
+/// blocks), each reshaped [.., H, D] and transposed like the slice it
+/// replaces, so the head split is per projection as torch-mlir emits it and
+/// prune-heads sees q, k and v heads. The fused MatMul is left dead.
+LogicalResult Importer::splitFusedProjection(bool &done) {
+  done = false;
+  auto permAttr = attrInts("perm");
+  if (!permAttr || !hasInput(0) || !values.count(node->input(0)))
+    return success();
+  SmallVector<int64_t> perm = *permAttr;
+  Value x = values[node->input(0)];
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t rank = xs.size();
+  if (int64_t(perm.size()) != rank || rank < 3)
+    return success();
+  int64_t j = perm[0], k = xs[j];
+  if (j < 1 || j + 2 > rank || k < 2 || k > 4)
+    return success();
+  // x = expand_shape(y): [.., K*C'] -> [.., K, H, D].
+  auto expand = x.getDefiningOp<tensor::ExpandShapeOp>();
+  if (!expand)
+    return success();
+  Value y = expand.getSrc();
+  auto ys = cast<RankedTensorType>(y.getType()).getShape();
+  if (int64_t(ys.size()) != j + 1 || ys.take_front(j) != xs.take_front(j) ||
+      ys[j] != product(xs.drop_front(j)))
+    return success();
+  int64_t cp = ys[j] / k;
+  // y = m (+ bias along the last dim).
+  Value m = y;
+  const ConstT *bias = nullptr;
+  if (auto add = y.getDefiningOp<linalg::GenericOp>()) {
+    if (add.getNumDpsInputs() != 2 || !y.hasOneUse())
+      return success();
+    Block *body = add.getBody();
+    auto addf = dyn_cast<arith::AddFOp>(&body->front());
+    if (!addf || body->getOperations().size() != 2)
+      return success();
+    Value c = add.getDpsInputOperand(1)->get();
+    AffineMap cm = add.getIndexingMapsArray()[1];
+    bias = c.getDefiningOp<arith::ConstantOp>() ? constOf(c) : nullptr;
+    if (!bias || bias->numel() != ys[j] || cm.getNumResults() != 1 ||
+        cm.getResult(0) != getAffineDimExpr(j, ctx) ||
+        !add.getIndexingMapsArray()[0].isIdentity())
+      return success();
+    m = add.getDpsInputOperand(0)->get();
+  }
+  if (!m.hasOneUse())
+    return success();
+  // m = matmul(a2, W) [rows, K*C'], possibly expanded to y's shape.
+  Value mm = m;
+  if (auto e = m.getDefiningOp<tensor::ExpandShapeOp>())
+    mm = e.getSrc();
+  auto matmul = mm.getDefiningOp<linalg::MatmulOp>();
+  if (!matmul || !mm.hasOneUse())
+    return success();
+  Value w = matmul.getDpsInputOperand(1)->get();
+  const ConstT *wt =
+      w.getDefiningOp<arith::ConstantOp>() ? constOf(w) : nullptr;
+  auto mms = cast<RankedTensorType>(mm.getType()).getShape();
+  if (!wt || wt->shape.size() != 2 || wt->shape[1] != ys[j] || mms[1] != ys[j])
+    return success();
+  // Every consumer of the Transpose picks one index of axis 0.
+  auto consumers = [&](const std::string &name) {
+    SmallVector<const onnx::NodeProto *> r;
+    for (int n = idx + 1; n < graph->node_size(); ++n)
+      if (llvm::is_contained(graph->node(n).input(), name))
+        r.push_back(&graph->node(n));
+    return r;
+  };
+  auto intsAttr = [](const onnx::NodeProto *n,
+                     StringRef name) -> std::optional<SmallVector<int64_t>> {
+    for (const auto &a : n->attribute())
+      if (a.name() == name)
+        return SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+    return std::nullopt;
+  };
+  auto intsIn = [&](const onnx::NodeProto *n,
+                    int i) -> std::optional<SmallVector<int64_t>> {
+    if (i >= n->input_size())
+      return std::nullopt;
+    auto c = consts.find(n->input(i));
+    if (c == consts.end())
+      return std::nullopt;
+    return c->second.ints();
+  };
+  SmallVector<std::pair<int64_t, std::string>> picks; // (index, output name)
+  SmallVector<const onnx::NodeProto *> used;
+  for (const onnx::NodeProto *c : consumers(node->output(0))) {
+    if (c->op_type() == "Gather" && c->input(0) == node->output(0)) {
+      int64_t axis = 0;
+      for (const auto &a : c->attribute())
+        if (a.name() == "axis")
+          axis = a.i();
+      auto ind = intsIn(c, 1);
+      if (axis != 0 || !ind || ind->size() != 1 || (*ind)[0] < 0 ||
+          (*ind)[0] >= k)
+        return success();
+      // A scalar index drops the axis; a [1] index keeps it.
+      if (consts[c->input(1)].shape.size() != 0)
+        return success();
+      picks.push_back({(*ind)[0], c->output(0)});
+      used.push_back(c);
+      continue;
+    }
+    if (c->op_type() != "Slice" || c->input(0) != node->output(0))
+      return success();
+    std::optional<SmallVector<int64_t>> st, en, ax;
+    if (opset < 10) {
+      st = intsAttr(c, "starts"), en = intsAttr(c, "ends"),
+      ax = intsAttr(c, "axes");
+    } else {
+      st = intsIn(c, 1), en = intsIn(c, 2), ax = intsIn(c, 3);
+      if (c->input_size() > 4 && !c->input(4).empty()) {
+        auto steps = intsIn(c, 4);
+        if (!steps || steps->size() != 1 || (*steps)[0] != 1)
+          return success();
+      }
+    }
+    if (!st || !en || st->size() != 1 || en->size() != 1 ||
+        (ax && (ax->size() != 1 || (*ax)[0] != 0)) || (*st)[0] < 0 ||
+        (*st)[0] >= k || (*en)[0] != (*st)[0] + 1)
+      return success();
+    auto sq = consumers(c->output(0));
+    if (sq.size() != 1 || sq[0]->op_type() != "Squeeze")
+      return success();
+    std::optional<SmallVector<int64_t>> sqAxes = intsAttr(sq[0], "axes");
+    if (!sqAxes)
+      sqAxes = intsIn(sq[0], 1);
+    if (!sqAxes || sqAxes->size() != 1 || (*sqAxes)[0] != 0)
+      return success();
+    picks.push_back({(*st)[0], sq[0]->output(0)});
+    used.push_back(c);
+    used.push_back(sq[0]);
+  }
+  if (picks.empty())
+    return success();
+  // Emit one projection per pick, named after the fused weight.
+  static const char *qkv[] = {"q", "k", "v"};
+  SmallVector<int64_t> xiShape(xs.begin(), xs.end());
+  xiShape.erase(xiShape.begin() + j);
+  SmallVector<int64_t> permI;
+  for (int64_t p : ArrayRef<int64_t>(perm).drop_front())
+    permI.push_back(p > j ? p - 1 : p);
+  SmallVector<int64_t> mShape(ys.begin(), ys.end());
+  mShape[j] = cp;
+  Value a2 = matmul.getDpsInputOperand(0)->get();
+  int64_t rows = wt->shape[0];
+  for (auto &[i, outName] : picks) {
+    std::string sfx = k == 3 ? qkv[i] : std::to_string(i);
+    ConstT wi;
+    wi.name = wt->name + "." + sfx;
+    wi.shape = {rows, cp};
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cp; ++c)
+        wi.f.push_back(wt->f[r * ys[j] + i * cp + c]);
+    consts[wi.name] = wi;
+    Location saved = loc;
+    loc = NameLoc::get(b.getStringAttr(locName(matmul.getLoc(), sfx)), loc);
+    Value init = zeros({mms[0], cp});
+    Value mmi = linalg::MatmulOp::create(
+                    b, loc, TypeRange{init.getType()},
+                    ValueRange{a2, materialize(consts[wi.name], wi.shape)},
+                    ValueRange{init})
+                    .getResult(0);
+    Value yi = *reshape(mmi, mShape);
+    if (bias) {
+      ConstT bi;
+      bi.name = bias->name + "." + sfx;
+      bi.shape = {cp};
+      bi.f.assign(bias->f.begin() + i * cp, bias->f.begin() + (i + 1) * cp);
+      consts[bi.name] = bi;
+      Value bv = materialize(consts[bi.name], bi.shape);
+      yi = *elementwise({yi, bv}, [](OpBuilder &nb, Location nl, ValueRange v) {
+        return arith::AddFOp::create(nb, nl, v[0], v[1]).getResult();
+      });
+    }
+    Value xi = *reshape(yi, xiShape);
+    values[outName] = transpose(xi, permI);
+    loc = saved;
+  }
+  for (const onnx::NodeProto *n : used)
+    skipNodes.insert(n);
+  done = true;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
 
@@ -2115,6 +2333,11 @@ LogicalResult Importer::importNode() {
       op == "Unsqueeze")
     return convertReshapeLike();
   if (op == "Transpose") {
+    bool split = false;
+    if (failed(splitFusedProjection(split)))
+      return failure();
+    if (split)
+      return success();
     FailureOr<Value> x = valueIn(0);
     if (failed(x))
       return failure();
@@ -2274,8 +2497,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     values[name] = arg;
   b.setInsertionPointToEnd(entry);
 
+  graph = &g;
   for (idx = 0; idx < g.node_size(); ++idx) {
     node = &g.node(idx);
+    if (skipNodes.contains(node))
+      continue;
     loc = NameLoc::get(b.getStringAttr(nodeName()), fileLoc);
     if (failed(importNode()))
       return nullptr;
@@ -2312,14 +2538,14 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model) {
     func.setArgAttr(k, "onnx.name", b.getStringAttr(name));
   for (int k = 0; k < g.output_size(); ++k)
     func.setResultAttr(k, "onnx.name", b.getStringAttr(g.output(k).name()));
-  // Constants re-typed for broadcasting leave their first form unused.
-  SmallVector<Operation *> dead;
-  func.walk([&](arith::ConstantOp c) {
-    if (c->use_empty())
-      dead.push_back(c);
-  });
-  for (Operation *op : dead)
-    op->erase();
+  // Constants re-typed for broadcasting leave their first form unused, and
+  // the fused projection split leaves the fused matmul: erase dead ops.
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front().without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops))
+    if (isOpTriviallyDead(op))
+      op->erase();
   if (failed(verify(*module))) {
     emitError(fileLoc) << "internal error: the imported module does not "
                           "verify";

@@ -113,6 +113,40 @@ def case_max_arity():
                  [vi("x", [4])], [vi("y", [4])])
 
 
+def case_fused_qkv():
+    # SVTR-style attention (as PaddleOCR's recognizer exports it): one
+    # [C, 3C] projection reshaped [N, S, 3, H, D] and transposed to
+    # [3, N, H, S, D]; q and v picked with Gather, k with Slice + Squeeze.
+    n, s, c, h = 1, 6, 8, 2
+    d = c // h
+    nodes = [
+        helper.make_node("MatMul", ["x", "qkv.weight"], ["qkv0"], name="qkv"),
+        helper.make_node("Add", ["qkv0", "qkv.bias"], ["qkv1"], name="qkv_bias"),
+        helper.make_node("Reshape", ["qkv1", "shape5"], ["qkv5"], name="split"),
+        helper.make_node("Transpose", ["qkv5"], ["qkvt"], name="heads", perm=[2, 0, 3, 1, 4]),
+        helper.make_node("Gather", ["qkvt", "i0"], ["q"], name="pick_q", axis=0),
+        helper.make_node("Slice", ["qkvt", "one", "two", "zero1"], ["k1"], name="pick_k"),
+        helper.make_node("Squeeze", ["k1", "zero1"], ["k"], name="squeeze_k"),
+        helper.make_node("Gather", ["qkvt", "i2"], ["v"], name="pick_v", axis=0),
+        helper.make_node("Mul", ["q", "scale"], ["qs"], name="scale_q"),
+        helper.make_node("Transpose", ["k"], ["kt"], name="k_t", perm=[0, 1, 3, 2]),
+        helper.make_node("MatMul", ["qs", "kt"], ["att"], name="qk"),
+        helper.make_node("Softmax", ["att"], ["p"], name="softmax", axis=-1),
+        helper.make_node("MatMul", ["p", "v"], ["o"], name="pv"),
+        helper.make_node("Transpose", ["o"], ["ot"], name="merge", perm=[0, 2, 1, 3]),
+        helper.make_node("Reshape", ["ot", "shape3"], ["o3"], name="merge_heads"),
+        helper.make_node("MatMul", ["o3", "proj.weight"], ["y0"], name="proj"),
+        helper.make_node("Add", ["y0", "proj.bias"], ["y"], name="proj_bias"),
+    ]
+    inits = [w("qkv.weight", c, 3 * c), w("qkv.bias", 3 * c), w("proj.weight", c, c),
+             w("proj.bias", c), ints("shape5", [0, -1, 3, h, d]), ints("shape3", [0, -1, c]),
+             numpy_helper.from_array(np.array(0, dtype=np.int64), "i0"),
+             numpy_helper.from_array(np.array(2, dtype=np.int64), "i2"),
+             ints("one", [1]), ints("two", [2]), ints("zero1", [0]),
+             numpy_helper.from_array(np.array(d ** -0.5, dtype=np.float32), "scale")]
+    return model(nodes, [vi("x", [n, s, c])], [vi("y", [n, s, c])], inits)
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
