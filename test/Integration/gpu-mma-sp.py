@@ -5,7 +5,7 @@
 # accumulation), for PTX JIT-compiled by the driver (format=isa) and for a
 # cubin assembled by ptxas for the device's own architecture (format=bin),
 # and the sparse kernel must agree with the pipeline's dense baseline
-# (sparse=false). Skipped where no GPU is listed by nvidia-smi.
+# (sparse=false); the same for bf16 (inline-PTX kernels). Skipped where no GPU is listed by nvidia-smi.
 #
 # NOTE: written without access to a GPU; it has not been run on hardware.
 #
@@ -14,6 +14,8 @@
 # RUN:   --shared-libs %prune_cuda_runtime,%mlir_c_runner_utils,%mlir_runner_utils | FileCheck %s
 # CHECK: remarks: 2:4 kernel on nvgpu.mma.sp.sync, dense kernel on nvgpu.mma.sync
 # CHECK: isa sm_80: sparse exact, dense exact
+# CHECK: bf16 remarks: bf16 2:4 kernel on mma.sp, bf16 dense kernel on mma
+# CHECK: bf16 isa sm_80: sparse exact, dense exact
 # CHECK: baseline sparse=false: sparse exact, dense exact
 # CHECK: OK
 
@@ -49,8 +51,16 @@ def pruned_24(rng, k, n):
     return w
 
 
-def module(x, w_sparse, w_dense, c):
-    return """
+def raw16(a, ty):
+    """Little-endian f16 or bf16 bits of `a` (bf16: the high half of f32;
+    exact for the small integers used here)."""
+    if ty == "f16":
+        return a.astype("<f2")
+    return (a.astype("<f4").view("<u4") >> 16).astype("<u2")
+
+
+def module(x, w_sparse, w_dense, c, ty="f16"):
+    text = """
 func.func @forward(%%x: tensor<%(M)dx%(K)dxf16>) -> (tensor<%(M)dx%(N)dxf32>, tensor<%(M)dx%(N)dxf32>) {
   %%ws = arith.constant dense<%(ws)s> : tensor<%(K)dx%(N)dxf16>
   %%wd = arith.constant dense<%(wd)s> : tensor<%(K)dx%(N)dxf16>
@@ -72,8 +82,9 @@ func.func @main() {
   call @printMemrefF32(%%uz) : (memref<*xf32>) -> ()
   return
 }
-""" % dict(M=M, K=K, N=N, x=hexlit(x.astype("<f2")), ws=hexlit(w_sparse.astype("<f2")),
-           wd=hexlit(w_dense.astype("<f2")), c=hexlit(c.astype("<f4")))
+""" % dict(M=M, K=K, N=N, x=hexlit(raw16(x, ty)), ws=hexlit(raw16(w_sparse, ty)),
+           wd=hexlit(raw16(w_dense, ty)), c=hexlit(c.astype("<f4")))
+    return text.replace("xf16>", "x%s>" % ty)
 
 
 FLOAT = re.compile(r"[-+]?(?:nan|inf|\d+\.?\d*(?:[eE][-+]?\d+)?)")
@@ -113,8 +124,8 @@ def main():
     wd = rng.integers(-3, 4, size=(K, N)).astype(np.float64)
     c = rng.integers(-4, 5, size=(M, N)).astype(np.float64)
     ref_sparse, ref_dense = x @ ws + c, x @ wd + c
-    text = module(x, ws, wd, c)
     ok = True
+    text = None
 
     def run(opts, path_extra=None):
         env = dict(os.environ)
@@ -143,10 +154,19 @@ def main():
             ok &= err == 0
         print("%s: %s" % (label, ", ".join(words)))
 
+    text = module(x, ws, wd, c)
     remarks, got = run("format=isa chip=sm_80")
     kinds = re.findall(r"prune-gpu-sparsify: (2:4 kernel on nvgpu.mma.sp.sync|dense kernel on nvgpu.mma.sync)", remarks)
     print("remarks: " + ", ".join(kinds))
     report("isa sm_80", got)
+
+    # bf16: the inline-PTX kernels, same data (exact in bf16 too).
+    text = module(x, ws, wd, c, "bf16")
+    remarks, got = run("format=isa chip=sm_80")
+    kinds = re.findall(r"prune-gpu-sparsify: (bf16 2:4 kernel on mma.sp|bf16 dense kernel on mma)", remarks)
+    print("bf16 remarks: " + ", ".join(kinds))
+    report("bf16 isa sm_80", got)
+    text = module(x, ws, wd, c)
 
     cap = compute_cap()
     ptxas = shutil.which("ptxas") or ("/usr/local/cuda/bin/ptxas" if os.path.exists("/usr/local/cuda/bin/ptxas") else None)

@@ -1,9 +1,10 @@
 //===- Sparsify.cpp - prune-gpu-sparsify ----------------------------------===//
 //
-// Part of mlir-prune. f16 matmuls to warp-level tensor-core kernels:
-// nvgpu.mma.sp.sync for 2:4-pruned constant weights, nvgpu.mma.sync for the
-// others. See Passes.td for the contract and SparseMetadata.h for the
-// operand layout.
+// Part of mlir-prune. f16 and bf16 matmuls to warp-level tensor-core
+// kernels: mma.sp for 2:4-pruned constant weights, mma for the others (f16
+// on nvgpu.mma.sp.sync / nvgpu.mma.sync; bf16, which MLIR 22's NVGPU-to-NVVM
+// lowering cannot type, on the same PTX instructions as inline asm). See
+// Passes.td for the contract and SparseMetadata.h for the operand layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -44,6 +46,7 @@ namespace {
 struct Operands {
   int64_t m = 0, n = 0, k = 0;
   bool sparse = false;
+  Type elt; // f16 or bf16, of both inputs
   Value x, w, c;
   Value values, metadata; // sparse only
 };
@@ -131,8 +134,8 @@ LogicalResult GPUSparsifier::compress(linalg::MatmulOp mm, SparsityAttr s,
   FailureOr<WeightData> data = WeightData::get(weight->op);
   if (failed(data))
     return failure();
-  if (!data->getElementType().isF16()) {
-    why = "the weight constant is not f16";
+  if (data->getElementType() != ops.elt) {
+    why = "the weight constant's element type is not the matmul's";
     return success();
   }
   int64_t kDim = use->operandToConst[0][0], nDim = use->operandToConst[1][0];
@@ -167,10 +170,9 @@ LogicalResult GPUSparsifier::compress(linalg::MatmulOp mm, SparsityAttr s,
     return failure();
   }
   OpBuilder b(mm);
-  Type f16 = b.getF16Type();
   ops.values =
-      constant(b, mm.getLoc(), {ops.n, ops.k / 2}, f16, bytesOf(packed->values),
-               weight->name + ".mma-sp-values");
+      constant(b, mm.getLoc(), {ops.n, ops.k / 2}, ops.elt,
+               bytesOf(packed->values), weight->name + ".mma-sp-values");
   ops.metadata = constant(b, mm.getLoc(), {ops.n / 16, ops.k / 16, 32},
                           b.getIntegerType(32), bytesOf(packed->metadata),
                           weight->name + ".mma-sp-metadata");
@@ -182,8 +184,9 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
                                const Operands &ops, Value dX, Value dA,
                                Value dMeta, Value dY) {
   auto idx = [&](int64_t v) { return arith::ConstantIndexOp::create(b, v); };
-  Type f16 = b.getF16Type(), f32 = b.getF32Type();
+  Type f16 = ops.elt, f32 = b.getF32Type();
   auto v2f16 = VectorType::get({2}, f16);
+  bool bf16 = ops.elt.isBF16();
   Value lane = launch.getThreadIds().x;
   Value g = arith::DivUIOp::create(b, lane, idx(4));
   Value t = arith::RemUIOp::create(b, lane, idx(4));
@@ -201,13 +204,68 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
   auto pack = [&](ArrayRef<Value> regs) -> Value {
     auto type = VectorType::get({(int64_t)regs.size(), 2}, f16);
     Value v = arith::ConstantOp::create(
-        b, type, DenseElementsAttr::get(type, b.getF16FloatAttr(0.0f)));
+        b, type, DenseElementsAttr::get(type, b.getFloatAttr(f16, 0.0)));
     for (auto [i, r] : llvm::enumerate(regs))
       v = vector::InsertOp::create(b, r, v, (int64_t)i);
     return v;
   };
   auto pair = [&](Value lo, Value hi) -> Value {
     return vector::FromElementsOp::create(b, v2f16, ValueRange{lo, hi});
+  };
+  // bf16: one .b32 register holding two bf16 (low half first).
+  auto reg = [&](OpBuilder &nb, Location loc, Value v2) -> Value {
+    Value v = vector::BitCastOp::create(
+        nb, loc, VectorType::get({1}, nb.getI32Type()), v2);
+    return vector::ExtractOp::create(nb, loc, v, ArrayRef<int64_t>{0});
+  };
+  // The PTX instruction on .b32 registers: {d0..d3} = A * B + {c0..c3}.
+  auto mmaAsm = [&](OpBuilder &nb, Location loc, StringRef opcode,
+                    ArrayRef<Value> a, ArrayRef<Value> bRegs, Value acc,
+                    Value meta) -> Value {
+    SmallVector<Value> operands(a.begin(), a.end());
+    operands.append(bRegs.begin(), bRegs.end());
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t j = 0; j < 2; ++j)
+        operands.push_back(
+            vector::ExtractOp::create(nb, loc, acc, ArrayRef<int64_t>{i, j}));
+    std::string text, cons = "=f,=f,=f,=f";
+    llvm::raw_string_ostream os(text);
+    unsigned next = 4;
+    auto group = [&](size_t count, StringRef kind) {
+      os << "{";
+      for (size_t i = 0; i < count; ++i) {
+        os << (i ? "," : "") << "$" << next++;
+        cons += (",") + kind.str();
+      }
+      os << "}";
+    };
+    os << opcode << " {$0,$1,$2,$3}, ";
+    group(a.size(), "r");
+    os << ", ";
+    group(bRegs.size(), "r");
+    os << ", ";
+    group(4, "f");
+    if (meta) {
+      operands.push_back(meta);
+      os << ", $" << next++ << ", 0x0";
+      cons += ",r";
+    }
+    os << ";";
+    auto resType = LLVM::LLVMStructType::getLiteral(
+        nb.getContext(), SmallVector<Type>(4, nb.getF32Type()));
+    auto asmOp = LLVM::InlineAsmOp::create(
+        nb, loc, resType, operands, text, cons, /*has_side_effects=*/false,
+        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(nb.getContext(), LLVM::AsmDialect::AD_ATT),
+        /*operand_attrs=*/ArrayAttr());
+    Value d = acc;
+    for (int64_t i = 0; i < 4; ++i) {
+      Value v = LLVM::ExtractValueOp::create(nb, loc, asmOp.getResult(0),
+                                             ArrayRef<int64_t>{i});
+      d = vector::InsertOp::create(nb, loc, v, d,
+                                   ArrayRef<int64_t>{i / 2, i % 2});
+    }
+    return d;
   };
 
   auto loop = scf::ForOp::create(
@@ -226,7 +284,7 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
         // B fragment: X[m0 + g, k0 + 2t + {0,1}] and [.., k0 + 2t + 8 + ..].
         Value b0 = vector::LoadOp::create(lb, v2f16, dX, ValueRange{rowB, kb});
         Value b1 = vector::LoadOp::create(lb, v2f16, dX, ValueRange{rowB, kb8});
-        Value bFrag = pack({b0, b1});
+        Value bFrag = bf16 ? Value() : pack({b0, b1});
         Value d;
         if (ops.sparse) {
           // A fragment: the two kept values of group t of rows g and g + 8.
@@ -237,6 +295,14 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
               vector::LoadOp::create(lb, v2f16, dA, ValueRange{rowA1, ka});
           Value meta = memref::LoadOp::create(
               lb, dMeta, ValueRange{launch.getBlockIds().x, kt, lane});
+          if (bf16) {
+            d = mmaAsm(lb, loc,
+                       "mma.sp.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32",
+                       {reg(lb, loc, a0), reg(lb, loc, a1)},
+                       {reg(lb, loc, b0), reg(lb, loc, b1)}, iter[0], meta);
+            scf::YieldOp::create(lb, d);
+            return;
+          }
           Value metaV = vector::FromElementsOp::create(
               lb, VectorType::get({1}, lb.getI32Type()), ValueRange{meta});
           Value metaI16 = vector::BitCastOp::create(
@@ -253,6 +319,15 @@ void GPUSparsifier::emitKernel(ImplicitLocOpBuilder &b, gpu::LaunchOp launch,
           Value a1 = pair(w(kb, rowA1), w(kb1, rowA1));
           Value a2 = pair(w(kb8, rowA0), w(kb9, rowA0));
           Value a3 = pair(w(kb8, rowA1), w(kb9, rowA1));
+          if (bf16) {
+            d = mmaAsm(lb, loc,
+                       "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32",
+                       {reg(lb, loc, a0), reg(lb, loc, a1), reg(lb, loc, a2),
+                        reg(lb, loc, a3)},
+                       {reg(lb, loc, b0), reg(lb, loc, b1)}, iter[0], Value());
+            scf::YieldOp::create(lb, d);
+            return;
+          }
           d = nvgpu::MmaSyncOp::create(lb, pack({a0, a1, a2, a3}), bFrag,
                                        iter[0], ArrayRef<int64_t>{16, 8, 16});
         }
@@ -277,7 +352,7 @@ Value GPUSparsifier::emit(linalg::MatmulOp mm, const Operands &ops) {
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };
-  Type f16 = b.getF16Type(), f32 = b.getF32Type();
+  Type f16 = ops.elt, f32 = b.getF32Type();
   Type tokenType = gpu::AsyncTokenType::get(b.getContext());
   auto xType = MemRefType::get({ops.m, ops.k}, f16);
   auto yType = MemRefType::get({ops.m, ops.n}, f32);
@@ -378,10 +453,12 @@ LogicalResult GPUSparsifier::run(linalg::MatmulOp mm,
   if (!xt || !wt || !ct || !xt.hasStaticShape() || !wt.hasStaticShape() ||
       !ct.hasStaticShape())
     return skip("not a static 2-D matmul");
-  if (!xt.getElementType().isF16() || !wt.getElementType().isF16() ||
-      !(ct.getElementType().isF16() || ct.getElementType().isF32()))
-    return skip("only f16 inputs with an f16 or f32 result run on the "
-                "tensor-core kernels");
+  Type elt = xt.getElementType();
+  if (!(elt.isF16() || elt.isBF16()) || wt.getElementType() != elt ||
+      !(ct.getElementType() == elt || ct.getElementType().isF32()))
+    return skip("only f16 or bf16 inputs (both the same) with a result of "
+                "that type or f32 run on the tensor-core kernels");
+  ops.elt = elt;
   ops.m = xt.getDimSize(0);
   ops.k = xt.getDimSize(1);
   ops.n = wt.getDimSize(1);
@@ -401,9 +478,14 @@ LogicalResult GPUSparsifier::run(linalg::MatmulOp mm,
   }
   Value y = emit(mm, ops);
   mm.getResult(0).replaceAllUsesWith(y);
-  mm.emitRemark() << "prune-gpu-sparsify: "
-                  << (ops.sparse ? "2:4 kernel on nvgpu.mma.sp.sync"
-                                 : "dense kernel on nvgpu.mma.sync");
+  if (elt.isF16())
+    mm.emitRemark() << "prune-gpu-sparsify: "
+                    << (ops.sparse ? "2:4 kernel on nvgpu.mma.sp.sync"
+                                   : "dense kernel on nvgpu.mma.sync");
+  else
+    mm.emitRemark() << "prune-gpu-sparsify: "
+                    << (ops.sparse ? "bf16 2:4 kernel on mma.sp (inline PTX)"
+                                   : "bf16 dense kernel on mma (inline PTX)");
   mm.erase();
   changed = true;
   return success();

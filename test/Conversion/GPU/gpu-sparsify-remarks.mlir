@@ -2,8 +2,17 @@
 
 // f32 stays on the host.
 func.func @f32(%x: tensor<8x16xf32>, %w: tensor<16x16xf32>, %c: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  // expected-remark @+1 {{prune-gpu-sparsify: kept on the host: only f16 inputs with an f16 or f32 result run on the tensor-core kernels}}
+  // expected-remark @+1 {{prune-gpu-sparsify: kept on the host: only f16 or bf16 inputs (both the same) with a result of that type or f32 run on the tensor-core kernels}}
   %y = linalg.matmul ins(%x, %w : tensor<8x16xf32>, tensor<16x16xf32>) outs(%c : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// f16 activations with a bf16 weight: no MMA takes mixed 16-bit inputs.
+func.func @mixed(%x: tensor<8x16xf16>, %w: tensor<16x16xbf16>, %c: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  // expected-remark @+1 {{kept on the host: only f16 or bf16 inputs (both the same)}}
+  %y = linalg.matmul ins(%x, %w : tensor<8x16xf16>, tensor<16x16xbf16>) outs(%c : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
 
@@ -49,4 +58,15 @@ func.func @wrong_dim(%x: tensor<8x16xf16>, %c: tensor<8x16xf32>) -> tensor<8x16x
   %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5, operand = 1>}
          ins(%x, %w : tensor<8x16xf16>, tensor<16x16xf16>) outs(%c : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// bf16: the same choices, on inline PTX.
+func.func @bf16(%x: tensor<8x16xbf16>, %w: tensor<16x16xbf16>, %c: tensor<8x16xbf16>) -> tensor<8x16xbf16> {
+  // expected-remark @+2 {{prune-gpu-sparsify: dense MMA: the right-hand side is not a constant weight}}
+  // expected-remark @+1 {{prune-gpu-sparsify: bf16 dense kernel on mma (inline PTX)}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>}
+         ins(%x, %w : tensor<8x16xbf16>, tensor<16x16xbf16>) outs(%c : tensor<8x16xbf16>) -> tensor<8x16xbf16>
+  return %y : tensor<8x16xbf16>
 }

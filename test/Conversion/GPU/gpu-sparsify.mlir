@@ -78,3 +78,59 @@ func.func @dense(%x: tensor<16x32xf16>, %w: tensor<32x16xf16>, %c: tensor<16x16x
   %y = linalg.matmul ins(%x, %w : tensor<16x32xf16>, tensor<32x16xf16>) outs(%c : tensor<16x16xf16>) -> tensor<16x16xf16>
   return %y : tensor<16x16xf16>
 }
+
+// -----
+
+// bf16, 2:4 along K: compressed like f16 (16-bit values, same metadata);
+// MLIR 22's nvgpu-to-nvvm cannot type bf16 MMAs, so the kernel carries the
+// PTX instruction as inline asm on .b32 registers (two bf16 each).
+
+// CHECK-LABEL: func.func @sparse_bf16
+//   CHECK-DAG: arith.constant dense<{{.*}}> : tensor<16x8xbf16>
+//   CHECK-DAG: arith.constant dense<{{.*}}> : tensor<1x1x32xi32>
+//       CHECK: gpu.launch async
+//       CHECK:   scf.for {{.*}} -> (vector<2x2xf32>)
+//       CHECK:     vector.bitcast {{.*}} : vector<2xbf16> to vector<1xi32>
+//       CHECK:     llvm.inline_asm asm_dialect = att "mma.sp.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {$0,$1,$2,$3}, {$4,$5}, {$6,$7}, {$8,$9,$10,$11}, $12, 0x0;", "=f,=f,=f,=f,r,r,r,r,f,f,f,f,r"
+//  CHECK-SAME:       (i32, i32, i32, i32, f32, f32, f32, f32, i32) -> !llvm.struct<(f32, f32, f32, f32)>
+//   CHECK-NOT: nvgpu.mma
+//       CHECK: linalg.generic
+//       CHECK:   arith.truncf {{.*}} : f32 to bf16
+
+// DENSE-LABEL: func.func @sparse_bf16
+//   DENSE-NOT: mma.sp
+//       DENSE: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};", "=f,=f,=f,=f,r,r,r,r,r,r,f,f,f,f"
+func.func @sparse_bf16(%x: tensor<8x16xbf16>, %c: tensor<8x16xbf16>) -> tensor<8x16xbf16> {
+  %w = arith.constant dense<[
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25],
+    [1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0, 1.5, -2.0, 0.0, 0.0],
+    [0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25, 0.0, 0.0, 3.0, 0.25]]> : tensor<16x16xbf16>
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>}
+         ins(%x, %w : tensor<8x16xbf16>, tensor<16x16xbf16>) outs(%c : tensor<8x16xbf16>) -> tensor<8x16xbf16>
+  return %y : tensor<8x16xbf16>
+}
+
+// -----
+
+// A dense bf16 matmul: the dense MMA as inline PTX, four A registers.
+
+// CHECK-LABEL: func.func @dense_bf16
+//   CHECK-NOT: mma.sp
+//       CHECK: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {$0,$1,$2,$3}, {$4,$5,$6,$7}, {$8,$9}, {$10,$11,$12,$13};"
+func.func @dense_bf16(%x: tensor<16x32xbf16>, %w: tensor<32x16xbf16>, %c: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %y = linalg.matmul ins(%x, %w : tensor<16x32xbf16>, tensor<32x16xbf16>) outs(%c : tensor<16x16xf32>) -> tensor<16x16xf32>
+  return %y : tensor<16x16xf32>
+}

@@ -10,12 +10,13 @@
 include "mlir/Pass/PassBase.td"
 
 def PruneGPUSparsify : Pass<"prune-gpu-sparsify", "ModuleOp"> {
-  let summary = "Lower f16 matmuls to warp-level tensor-core kernels: "
-                "2:4-pruned weights to `nvgpu.mma.sp.sync`, the others to "
-                "`nvgpu.mma.sync`";
+  let summary = "Lower f16 and bf16 matmuls to warp-level tensor-core "
+                "kernels: 2:4-pruned weights to the sparse MMA (`mma.sp`), "
+                "the others to the dense MMA";
   let description = [{
     Rewrites every static 2-D `linalg.matmul` `Y[M, N] = X[M, K] * W[K, N]
-    + C` with f16 inputs and an f16 or f32 result into a `gpu.launch` that
+    + C` with f16 (or bf16) inputs and a result of that type or f32 into a
+    `gpu.launch` that
     computes `Y^T = W^T * X^T`: one warp per 16 x 8 tile of `Y^T` (16
     columns of `W`, 8 rows of `X`), one m16n8k16 MMA per 16 elements of
     `K`, f32 accumulation.
@@ -29,6 +30,12 @@ def PruneGPUSparsify : Pass<"prune-gpu-sparsify", "ModuleOp"> {
       (sparsity selector 0).
     * Otherwise (dense, or structurally pruned and therefore smaller) the
       kernel uses `nvgpu.mma.sync`.
+
+    bf16 uses the same kernels and the same compressed layout (both are
+    16-bit types with the same m16n8k16 fragments); because MLIR 22's
+    `convert-nvgpu-to-nvvm` cannot type bf16 MMAs, the bf16 kernels carry
+    the PTX instruction (`mma.sp.sync...bf16.bf16.f32` /
+    `mma.sync...bf16.bf16.f32`) as `llvm.inline_asm` on `.b32` registers.
 
     Requirements: `M % 8 == 0`, `N % 16 == 0`, `K % 16 == 0`. Anything else
     is left alone with a remark. A weight whose data is not 2:4 although
@@ -76,7 +83,8 @@ def PruneGPUSparsify : Pass<"prune-gpu-sparsify", "ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::gpu::GPUDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::gpu::GPUDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::memref::MemRefDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
