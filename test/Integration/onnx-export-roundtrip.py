@@ -14,6 +14,7 @@
 # CHECK: cnn: dense export vs torch {{.*}} OK
 # CHECK: mlp: dense export vs torch {{.*}} OK
 # CHECK: ocr-like: dense export vs torch {{.*}} OK
+# CHECK: deconv: dense export vs torch {{.*}} OK
 # CHECK: fused-qkv: dense import vs ONNX Runtime {{.*}}; heads 2 -> 1, params [[Q0:[0-9]+]] -> {{[0-9]+}}; pruned export vs JIT {{.*}} OK
 # CHECK: export.mlir conv.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir softmax.mlir: export vs JIT {{.*}} OK
@@ -176,6 +177,7 @@ def main():
     check_model(args, "cnn", zoo.CNN(), (1, 3, 16, 16))
     check_model(args, "mlp", zoo.MLP(), (4, 12))
     check_model(args, "ocr-like", zoo.OCRLike(), (1, 3, 16, 16))
+    check_model(args, "deconv", zoo.Deconv(), (1, 8, 5, 7))
     check_fused_qkv(args)
     check_handwritten(args)
 

@@ -10,6 +10,7 @@
 # CHECK: cnn: {{.*}}OK
 # CHECK: mlp: {{.*}}OK
 # CHECK: ocr-like: {{.*}}OK
+# CHECK: deconv: {{.*}}OK
 
 import os
 import sys
@@ -79,6 +80,18 @@ class OCRLike(nn.Module):
         return torch.sigmoid(y)
 
 
+class Deconv(nn.Module):
+    """Grouped and depthwise transposed convolutions (strides, pads,
+    output_padding, dilation)."""
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(8, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        self.up2 = nn.ConvTranspose2d(6, 6, 2, stride=1, dilation=2, groups=6)
+
+    def forward(self, x):
+        return self.up2(torch.relu(self.up1(x)))
+
+
 def check_model(args, name, model, shape):
     torch.manual_seed(1)
     model.eval()
@@ -106,6 +119,7 @@ def main():
     check_model(args, "cnn", CNN(), (1, 3, 16, 16))
     check_model(args, "mlp", MLP(), (4, 12))
     check_model(args, "ocr-like", OCRLike(), (1, 3, 16, 16))
+    check_model(args, "deconv", Deconv(), (1, 8, 5, 7))
 
 
 if __name__ == "__main__":

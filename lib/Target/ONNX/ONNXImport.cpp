@@ -1130,11 +1130,11 @@ LogicalResult Importer::convertConvTranspose() {
   if (xShape.size() != 4 || w->shape.size() != 4)
     return fail("only 2-D transposed convolutions are supported");
   int64_t group = attrInt("group", 1);
-  if (group != 1)
-    return fail("grouped ConvTranspose is not supported");
-  int64_t c = xShape[1], f = w->shape[1], kh = w->shape[2], kw = w->shape[3];
-  if (w->shape[0] != c)
+  // Weight [C, F/G, KH, KW]: F = G * F/G output channels.
+  int64_t c = xShape[1], fg = w->shape[1], kh = w->shape[2], kw = w->shape[3];
+  if (group < 1 || w->shape[0] != c || c % group)
     return fail("weight does not match the input channels");
+  int64_t f = fg * group, cg = c / group;
   SmallVector<int64_t> st =
       attrInts("strides").value_or(SmallVector<int64_t>{1, 1});
   SmallVector<int64_t> dil =
@@ -1166,27 +1166,45 @@ LogicalResult Importer::convertConvTranspose() {
   if (lowH < 0 || lowW < 0 || highH < 0 || highW < 0)
     return fail("pads larger than the kernel are not supported");
   Value in = pad(stuffed, {0, 0, lowH, lowW}, {0, 0, highH, highW}, 0.0f);
-  // Weight [C, F, KH, KW] -> [F, C, KH, KW], spatially flipped.
+  // Weight [C, F/G, KH, KW] -> [G, F/G, C/G, KH, KW], spatially flipped
+  // ([F, C, KH, KW] for one group).
   ConstT wt;
   wt.name = w->name + "_flipped";
-  wt.shape = {f, c, kh, kw};
+  wt.shape = group == 1 ? SmallVector<int64_t>{f, c, kh, kw}
+                        : SmallVector<int64_t>{group, fg, cg, kh, kw};
   wt.f.resize(w->numel());
-  for (int64_t ci = 0; ci < c; ++ci)
-    for (int64_t fo = 0; fo < f; ++fo)
-      for (int64_t a = 0; a < kh; ++a)
-        for (int64_t e = 0; e < kw; ++e)
-          wt.f[((fo * c + ci) * kh + a) * kw + e] =
-              w->f[((ci * f + fo) * kh + (kh - 1 - a)) * kw + (kw - 1 - e)];
+  for (int64_t gi = 0; gi < group; ++gi)
+    for (int64_t ci = 0; ci < cg; ++ci)
+      for (int64_t fo = 0; fo < fg; ++fo)
+        for (int64_t a = 0; a < kh; ++a)
+          for (int64_t e = 0; e < kw; ++e)
+            wt.f[(((gi * fg + fo) * cg + ci) * kh + a) * kw + e] =
+                w->f[(((gi * cg + ci) * fg + fo) * kh + (kh - 1 - a)) * kw +
+                     (kw - 1 - e)];
   consts[wt.name] = wt;
   Value wv = materialize(consts[wt.name], wt.shape);
   auto pShape = cast<RankedTensorType>(in.getType()).getShape();
   SmallVector<int64_t> outShape = {n, f, pShape[2] - ph, pShape[3] - pw};
-  Value init = zeros(outShape);
-  Value out =
-      linalg::Conv2DNchwFchwOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{in, wv},
-          ValueRange{init}, b.getI64VectorAttr({1, 1}), b.getI64VectorAttr(dil))
-          .getResult(0);
+  Value out;
+  if (group == 1) {
+    Value init = zeros(outShape);
+    out = linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{init.getType()},
+                                           ValueRange{in, wv}, ValueRange{init},
+                                           b.getI64VectorAttr({1, 1}),
+                                           b.getI64VectorAttr(dil))
+              .getResult(0);
+  } else {
+    FailureOr<Value> in5 = reshape(in, {n, group, cg, pShape[2], pShape[3]});
+    if (failed(in5))
+      return failure();
+    Value init = zeros({n, group, fg, outShape[2], outShape[3]});
+    Value o5 = linalg::Conv2DNgchwGfchwOp::create(
+                   b, loc, TypeRange{init.getType()}, ValueRange{*in5, wv},
+                   ValueRange{init}, b.getI64VectorAttr({1, 1}),
+                   b.getI64VectorAttr(dil))
+                   .getResult(0);
+    out = *reshape(o5, outShape);
+  }
   if (hasInput(2)) {
     FailureOr<Value> bias = valueIn(2);
     if (failed(bias))
