@@ -52,6 +52,8 @@ COVERED = {
 HELPERS = {"Constant", "Shape", "Cast", "Gather", "ConstantOfShape"}
 
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data/node"
+ORT_RUN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples",
+                       "onnx", "ort-run.js")
 
 
 def load_pb(path):
@@ -144,17 +146,50 @@ def run_case(args, case_dir, work):
     if rc != 0:
         return "run", first_error(out)
     worst = 0.0
-    for got_f, ref in zip(out_files, outputs):
-        got = np.load(got_f)
-        if got.shape != ref.shape and got.size == ref.size:
-            got = got.reshape(ref.shape)
-        if got.shape != ref.shape:
-            return "mismatch", "shape %s, expected %s" % (got.shape, ref.shape)
-        if not np.allclose(got, ref, rtol=1e-3, atol=1e-5, equal_nan=True):
-            err = np.nanmax(np.abs(got.astype(np.float64) - ref))
-            return "mismatch", "max abs err %.3g" % err
-        if got.size:
-            worst = max(worst, float(np.nanmax(np.abs(got.astype(np.float64) - ref))))
+
+    def compare(files, what):
+        nonlocal worst
+        for got_f, ref in zip(files, outputs):
+            got = (np.fromfile(got_f, dtype="<f4") if got_f.endswith(".f32")
+                   else np.load(got_f))
+            if got.shape != ref.shape and got.size == ref.size:
+                got = got.reshape(ref.shape)
+            if got.shape != ref.shape:
+                return "%sshape %s, expected %s" % (what, got.shape, ref.shape)
+            if not np.allclose(got, ref, rtol=1e-3, atol=1e-5, equal_nan=True):
+                err = np.nanmax(np.abs(got.astype(np.float64) - ref))
+                return "%smax abs err %.3g" % (what, err)
+            if got.size:
+                worst = max(worst, float(np.nanmax(np.abs(got.astype(np.float64) - ref))))
+        return None
+
+    bad = compare(out_files, "")
+    if bad:
+        return "mismatch", bad
+    if args.export:
+        # Round trip: the imported module exported again, run in ONNX Runtime.
+        onnx_out = os.path.join(work, name + ".exported.onnx")
+        rc, out = run([args.prune_translate, "--export-onnx", mlir, "-o", onnx_out])
+        if rc != 0:
+            return "export", first_error(out)
+        try:
+            onnx.checker.check_model(onnx.load(onnx_out), full_check=True)
+        except Exception as e:  # noqa: BLE001
+            return "export", "onnx.checker: %s" % str(e).splitlines()[0][:120]
+        exported = onnx.load(onnx_out)
+        specs = []
+        for k, (vi, x) in enumerate(zip(exported.graph.input, runtime_inputs)):
+            f = os.path.join(work, "%s.in%d.f32" % (name, k))
+            np.ascontiguousarray(x, dtype="<f4").tofile(f)
+            specs.append("%s=%s:%s" % (vi.name, ",".join(str(d) for d in x.shape) or "1", f))
+        prefix = os.path.join(work, name + ".ort")
+        rc, out = run(["node", ORT_RUN, args.npm_dir, onnx_out, prefix] + specs)
+        if rc != 0:
+            return "export", "onnxruntime: " + first_error(out)
+        bad = compare(["%s.%d.f32" % (prefix, k) for k in range(len(outputs))],
+                      "exported model in ONNX Runtime: ")
+        if bad:
+            return "export", bad
     return ("pass-frozen" if frozen else "pass"), "max abs err %.2g" % worst
 
 
@@ -168,9 +203,15 @@ def main():
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--workdir", default=None)
     p.add_argument("--markdown", action="store_true")
+    p.add_argument("--export", action="store_true",
+                   help="also export each imported model with --export-onnx and "
+                   "compare ONNX Runtime's output on it (needs --npm-dir)")
+    p.add_argument("--npm-dir", default=None, help="where onnxruntime-node is installed")
     p.add_argument("--expect-pass", action="store_true",
                    help="exit 1 if a selected case does not pass")
     args = p.parse_args()
+    if args.export and not args.npm_dir:
+        p.error("--export needs --npm-dir")
     work = args.workdir or tempfile.mkdtemp(prefix="onnx-conformance.")
     os.makedirs(work, exist_ok=True)
 
@@ -207,11 +248,11 @@ def main():
     total = collections.Counter()
     for c in per_op.values():
         total.update(c)
-    cols = ["pass", "pass-frozen", "mismatch", "import", "run", "not-f32"]
+    cols = ["pass", "pass-frozen", "mismatch", "import", "run", "not-f32", "export"]
     print()
     if args.markdown:
-        print("| op | cases | pass | pass (parameters frozen) | mismatch | import error | run error | non-f32 |")
-        print("|---|---|---|---|---|---|---|---|")
+        print("| op | cases | pass | pass (parameters frozen) | mismatch | import error | run error | non-f32 | export error |")
+        print("|---|---|---|---|---|---|---|---|---|")
         for op, c in sorted(per_op.items()):
             print("| %s | %d | %s |" % (op, sum(c.values()), " | ".join(str(c[k]) for k in cols)))
         print("| **all** | %d | %s |" % (sum(total.values()), " | ".join(str(total[k]) for k in cols)))
@@ -222,9 +263,11 @@ def main():
     n = sum(total.values())
     passed = total["pass"] + total["pass-frozen"]
     print("TOTAL %d cases, %d pass (%d with parameters frozen), %d mismatch, "
-          "%d import errors, %d run errors, %d non-f32"
+          "%d import errors, %d run errors, %d non-f32%s"
           % (n, passed, total["pass-frozen"], total["mismatch"], total["import"],
-             total["run"], total["not-f32"]))
+             total["run"], total["not-f32"],
+             ", %d export errors (outputs from ONNX Runtime on the exported models)"
+             % total["export"] if args.export else ""))
     if args.expect_pass and passed != n:
         sys.exit(1)
 
