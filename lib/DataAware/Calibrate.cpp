@@ -192,9 +192,9 @@ void PruneCalibratePass::runOnOperation() {
     emitError(loc) << "prune-calibrate needs inputs=<file.npy>[,...]";
     return signalPassFailure();
   }
-  if (batches < 0 || maxGramDim < 0) {
-    emitError(loc) << "prune-calibrate: batches and max-gram-dim must not be "
-                      "negative";
+  if (batches < 0 || maxGramDim < 0 || batch < 0) {
+    emitError(loc) << "prune-calibrate: batch, batches and max-gram-dim must "
+                      "not be negative";
     return signalPassFailure();
   }
   auto entryFunc = module.lookupSymbol<func::FuncOp>(entry);
@@ -251,8 +251,24 @@ void PruneCalibratePass::runOnOperation() {
     numBatches = n;
     data.push_back(std::move(*array));
   }
-  if (batches > 0)
-    numBatches = std::min<int64_t>(numBatches, batches);
+  // Calls per calibration batch: batch= rows of argument 0, in whole calls.
+  int64_t callRows = getTensorSpec(funcType.getInput(0))->shape[0];
+  int64_t callsPerBatch = 1;
+  if (batch > 0) {
+    if (batch % callRows != 0) {
+      entryFunc.emitError("prune-calibrate: batch=")
+          << static_cast<int64_t>(batch) << " is not a multiple of the "
+          << callRows << " rows each call of @" << entry << " takes";
+      return signalPassFailure();
+    }
+    callsPerBatch = batch / callRows;
+  }
+  int64_t numCalls = numBatches;
+  numBatches = (numCalls + callsPerBatch - 1) / callsPerBatch;
+  if (batches > 0 && batches < numBatches) {
+    numBatches = batches;
+    numCalls = batches * callsPerBatch;
+  }
 
   // Where each weight's activations can be observed.
   WeightDiscovery discovery(module);
@@ -325,18 +341,19 @@ void PruneCalibratePass::runOnOperation() {
   bool showProgress = progress == "always" ||
                       (progress == "auto" && llvm::errs().is_displayed());
   unsigned numResults = funcType.getNumResults();
-  for (int64_t b = 0; b < numBatches; ++b) {
-    std::vector<npy::Array> batch;
+  for (int64_t call = 0; call < numCalls; ++call) {
+    int64_t b = call / callsPerBatch;
+    std::vector<npy::Array> slices;
     std::vector<const npy::Array *> pointers;
-    batch.reserve(data.size());
+    slices.reserve(data.size());
     for (auto [i, array] : llvm::enumerate(data)) {
       TensorSpec spec = *getTensorSpec(funcType.getInput(i));
       npy::Array slice = npy::Array::zeros(spec.dtype, spec.shape);
       size_t bytes = slice.data.size();
-      std::memcpy(slice.data.data(), array.data.data() + b * bytes, bytes);
-      batch.push_back(std::move(slice));
+      std::memcpy(slice.data.data(), array.data.data() + call * bytes, bytes);
+      slices.push_back(std::move(slice));
     }
-    for (const npy::Array &a : batch)
+    for (const npy::Array &a : slices)
       pointers.push_back(&a);
     llvm::Expected<std::vector<npy::Array>> outputs = (*jit)->run(pointers);
     if (!outputs) {
@@ -357,7 +374,8 @@ void PruneCalibratePass::runOnOperation() {
         accumulate(act, tap, stats[i]);
       }
     }
-    if (showProgress) {
+    if (showProgress &&
+        ((call + 1) % callsPerBatch == 0 || call + 1 == numCalls)) {
       int64_t width = 30, done = (b + 1) * width / numBatches;
       llvm::errs() << "\rprune-calibrate [" << std::string(done, '#')
                    << std::string(width - done, ' ') << "] " << (b + 1) << "/"

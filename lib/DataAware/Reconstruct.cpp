@@ -2,7 +2,9 @@
 //
 // Part of mlir-prune. Refits the weights a pruning pass left non-zero so that
 // each layer's calibration outputs change as little as possible, using the
-// Gram matrix X^T X and the weight as calibrated (prune-calibrate).
+// Gram matrix X^T X and the weight as calibrated (prune-calibrate); or, with
+// method=sparsegpt, chooses the mask itself column by column (Frantar &
+// Alistarh 2023) while updating the remaining weights.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,13 +12,16 @@
 #include "Prune/Analysis/WeightDiscovery.h"
 #include "Prune/DataAware/Calibration.h"
 #include "Prune/DataAware/Passes.h"
+#include "Prune/Dialect/Prune/IR/PruneDialect.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNERECONSTRUCT
@@ -37,18 +42,139 @@ struct Plan {
   const Weight *weight;
   std::vector<float> values;
 };
+
+using RowMatrix =
+    Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// The mask SparseGPT chooses: `zeros` entries of the weight (unstructured,
+/// spread over the column blocks in proportion to their width), or `n` of
+/// every `m` consecutive columns kept (N:M).
+struct Selection {
+  bool nm = false;
+  int64_t n = 0, m = 0;
+  int64_t zeros = 0;
+};
 } // namespace
+
+/// Element offsets of a weight seen as a matrix: rows are the multi-indices of
+/// every dim not in `colDims`, columns those of `colDims` (both row-major).
+static void getOffsets(ArrayRef<int64_t> shape, ArrayRef<int64_t> colDims,
+                       std::vector<int64_t> &rowOffset,
+                       std::vector<int64_t> &colOffset) {
+  int64_t rank = shape.size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  auto enumerate = [&](bool cols, std::vector<int64_t> &out) {
+    SmallVector<int64_t> dims;
+    for (int64_t d = 0; d < rank; ++d)
+      if (llvm::is_contained(colDims, d) == cols)
+        dims.push_back(d);
+    out.assign(1, 0);
+    for (int64_t d : dims) {
+      std::vector<int64_t> next;
+      next.reserve(out.size() * shape[d]);
+      for (int64_t base : out)
+        for (int64_t i = 0; i < shape[d]; ++i)
+          next.push_back(base + i * strides[d]);
+      out = std::move(next);
+    }
+  };
+  enumerate(false, rowOffset);
+  enumerate(true, colOffset);
+}
+
+/// SparseGPT (Frantar & Alistarh 2023, Algorithm 1 without quantization) on
+/// the rows of `w` with the damped Gram matrix `h`: columns are visited in
+/// blocks of `blockSize`; the mask of a block (unstructured) or of a group of
+/// `m` columns (N:M) is chosen by the OBS saliency w^2 / [U]_jj^2, U the
+/// upper Cholesky factor of H^-1; each pruned column's error is propagated to
+/// the columns after it. Ties prune the lower (row-major) index first.
+/// Returns false when H^-1 has no Cholesky factor.
+static bool sparseGPT(RowMatrix &w, const Eigen::MatrixXd &h,
+                      const Selection &sel, int64_t blockSize) {
+  int64_t rows = w.rows(), k = w.cols();
+  Eigen::LLT<Eigen::MatrixXd> llt(h);
+  if (llt.info() != Eigen::Success || llt.rcond() < 1e-12)
+    return false;
+  Eigen::MatrixXd hinv = llt.solve(Eigen::MatrixXd::Identity(k, k));
+  Eigen::LLT<Eigen::MatrixXd> lltInv(hinv);
+  if (lltInv.info() != Eigen::Success)
+    return false;
+  Eigen::MatrixXd u = lltInv.matrixU();
+
+  std::vector<uint8_t> mask(rows * blockSize);
+  std::vector<int64_t> order;
+  std::vector<double> key;
+  for (int64_t i1 = 0; i1 < k; i1 += blockSize) {
+    int64_t i2 = std::min(i1 + blockSize, k), count = i2 - i1;
+    RowMatrix err = RowMatrix::Zero(rows, count);
+    std::fill(mask.begin(), mask.end(), 0);
+    auto choose = [&](int64_t c0, int64_t width, int64_t prune, bool perRow) {
+      // Prunes the `prune` lowest saliencies of columns [c0, c0 + width) of
+      // the block, per row or over all rows.
+      int64_t groups = perRow ? rows : 1;
+      int64_t span = perRow ? width : rows * width;
+      for (int64_t g = 0; g < groups; ++g) {
+        order.resize(span);
+        key.resize(span);
+        for (int64_t e = 0; e < span; ++e) {
+          int64_t r = perRow ? g : e / width, c = c0 + e % width;
+          double d = u(i1 + c, i1 + c);
+          double v = w(r, i1 + c);
+          key[e] = v * v / (d * d);
+          order[e] = e;
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int64_t a, int64_t b) { return key[a] < key[b]; });
+        for (int64_t t = 0; t < prune && t < span; ++t) {
+          int64_t e = order[t];
+          int64_t r = perRow ? g : e / width, c = c0 + e % width;
+          mask[r * blockSize + c] = 1;
+        }
+      }
+    };
+    if (!sel.nm)
+      choose(0, count,
+             sel.zeros * i2 / std::max<int64_t>(k, 1) -
+                 sel.zeros * i1 / std::max<int64_t>(k, 1),
+             /*perRow=*/false);
+    for (int64_t c = 0; c < count; ++c) {
+      if (sel.nm && c % sel.m == 0)
+        choose(c, std::min(sel.m, count - c), sel.m - sel.n, /*perRow=*/true);
+      int64_t j = i1 + c;
+      double d = u(j, j);
+      for (int64_t r = 0; r < rows; ++r) {
+        if (!mask[r * blockSize + c])
+          continue;
+        double e = w(r, j) / d;
+        err(r, c) = e;
+        // W[r, j:i2] -= e * U[j, j:i2]; column j becomes exactly zero.
+        w.row(r).segment(j, i2 - j) -= e * u.row(j).segment(j, i2 - j);
+        w(r, j) = 0;
+      }
+    }
+    if (i2 < k)
+      w.rightCols(k - i2) -= err * u.block(i1, i2, count, k - i2);
+  }
+  return true;
+}
 
 void PruneReconstructPass::runOnOperation() {
   ModuleOp module = getOperation();
-  if (method != "lsq" && method != "obs") {
-    emitError(module.getLoc())
-        << "prune-reconstruct: unknown method '" << method << "' (lsq or obs)";
+  if (method != "lsq" && method != "obs" && method != "sparsegpt") {
+    emitError(module.getLoc()) << "prune-reconstruct: unknown method '"
+                               << method << "' (lsq, obs or sparsegpt)";
     return signalPassFailure();
   }
   if (!(damp >= 0) || !std::isfinite(damp)) {
     emitError(module.getLoc())
         << "prune-reconstruct: damp must be a finite number >= 0";
+    return signalPassFailure();
+  }
+  if (blockSize <= 0) {
+    emitError(module.getLoc())
+        << "prune-reconstruct: block-size must be positive";
     return signalPassFailure();
   }
 
@@ -107,9 +233,8 @@ void PruneReconstructPass::runOnOperation() {
     std::vector<float> current;
     data->toFloat(current);
 
-    Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
-                                   Eigen::RowMajor>>
-        gram(reinterpret_cast<const double *>(gramRaw->data()), k, k);
+    Eigen::Map<const RowMatrix> gram(
+        reinterpret_cast<const double *>(gramRaw->data()), k, k);
     const auto *dense = reinterpret_cast<const float *>(denseRaw->data());
     double meanDiag = gram.diagonal().mean();
     if (!std::isfinite(meanDiag) || !gram.allFinite() || meanDiag <= 0) {
@@ -119,8 +244,6 @@ void PruneReconstructPass::runOnOperation() {
              "overflowed) on the calibration data";
       return signalPassFailure();
     }
-    Eigen::MatrixXd h = gram;
-    h.diagonal().array() += damp * meanDiag;
     auto singular = [&](const Twine &what) {
       weight.op.emitError("prune-reconstruct: the damped Gram matrix of '")
           << weight.name << "' " << what << " is singular with damp=" << damp
@@ -128,17 +251,77 @@ void PruneReconstructPass::runOnOperation() {
       return signalPassFailure();
     };
 
-    int64_t inner = 1;
-    for (int64_t d = dim + 1; d < rank; ++d)
-      inner *= weight.type.getDimSize(d);
-    int64_t numRows = weight.getNumElements() / k;
+    std::vector<int64_t> rowOffset, colOffset;
+    getOffsets(weight.type.getShape(), {dim}, rowOffset, colOffset);
+    int64_t numRows = rowOffset.size();
     std::vector<float> out(current.size());
-    auto element = [&](int64_t row, int64_t j) {
-      return ((row / inner) * k + j) * inner + row % inner;
-    };
 
+    // SparseGPT: the mask is chosen here, from the pattern recorded on the
+    // weight; weights without an unstructured or N:M record keep their mask.
+    bool select = false;
+    Selection sel;
+    if (method == "sparsegpt") {
+      auto sparsity = weight.op->getAttrOfType<SparsityAttr>(
+          PruneDialect::kSparsityAttrName);
+      if (sparsity && sparsity.getPattern() == SparsityKind::Unstructured) {
+        select = true;
+        for (float v : current)
+          sel.zeros += v == 0;
+      } else if (sparsity && sparsity.getPattern() == SparsityKind::NM &&
+                 sparsity.getDim() == dim && sparsity.getN() &&
+                 sparsity.getM() && k % *sparsity.getM() == 0) {
+        select = true;
+        sel.nm = true;
+        sel.n = *sparsity.getN();
+        sel.m = *sparsity.getM();
+      } else {
+        weight.op->emitRemark("weight '")
+            << weight.name
+            << "': no unstructured or N:M (along its input dim, dividing it) "
+               "#prune.sparsity record to choose a mask for; refitted with "
+               "its current zeros";
+      }
+    }
+    if (select) {
+      // Dead inputs (never non-zero) carry no information: as in the
+      // reference implementation, their diagonal becomes 1 and their weights
+      // 0 (so they are pruned first).
+      Eigen::MatrixXd h = gram;
+      RowMatrix w(numRows, k);
+      for (int64_t row = 0; row < numRows; ++row)
+        for (int64_t j = 0; j < k; ++j)
+          w(row, j) = dense[rowOffset[row] + colOffset[j]];
+      for (int64_t j = 0; j < k; ++j)
+        if (h(j, j) == 0) {
+          h(j, j) = 1;
+          w.col(j).setZero();
+        }
+      h.diagonal().array() += damp * h.diagonal().mean();
+      int64_t bs = blockSize;
+      if (sel.nm)
+        bs = std::max<int64_t>(sel.m, bs / sel.m * sel.m);
+      if (!sparseGPT(w, h, sel, bs))
+        return singular("");
+      for (int64_t row = 0; row < numRows; ++row)
+        for (int64_t j = 0; j < k; ++j) {
+          if (!std::isfinite(w(row, j)))
+            return singular("(row " + Twine(row) + " became not finite)");
+          out[rowOffset[row] + colOffset[j]] = static_cast<float>(w(row, j));
+        }
+      if (!refit) {
+        plans.push_back(Plan{&weight, std::move(out)});
+        continue;
+      }
+      // Keep SparseGPT's mask, and give the kept weights the exact
+      // least-squares fit (SparseGPT's sequential updates cannot move a
+      // column already visited).
+      current = out;
+    }
+
+    Eigen::MatrixXd h = gram;
+    h.diagonal().array() += damp * meanDiag;
     Eigen::MatrixXd hinv;
-    if (method == "obs") {
+    if (method == "obs" && !select) {
       Eigen::LLT<Eigen::MatrixXd> llt(h);
       if (llt.info() != Eigen::Success || llt.rcond() < 1e-12)
         return singular("");
@@ -151,14 +334,14 @@ void PruneReconstructPass::runOnOperation() {
       Eigen::VectorXd w0(k);
       std::vector<int> kept, pruned;
       for (int64_t j = 0; j < k; ++j) {
-        int64_t e = element(row, j);
+        int64_t e = rowOffset[row] + colOffset[j];
         w0[j] = dense[e];
         (current[e] != 0 ? kept : pruned).push_back(j);
       }
       Eigen::VectorXd w = Eigen::VectorXd::Zero(k);
       if (pruned.empty()) {
         w = w0;
-      } else if (!kept.empty() && method == "lsq") {
+      } else if (!kept.empty() && (method != "obs" || select)) {
         if (!haveLast || kept != lastKept) {
           lastLlt.compute(h(kept, kept));
           if (lastLlt.info() != Eigen::Success || lastLlt.rcond() < 1e-12)
@@ -184,7 +367,7 @@ void PruneReconstructPass::runOnOperation() {
       for (int64_t j = 0; j < k; ++j) {
         if (!std::isfinite(w[j]))
           return singular("(row " + Twine(row) + " became not finite)");
-        out[element(row, j)] = static_cast<float>(w[j]);
+        out[rowOffset[row] + colOffset[j]] = static_cast<float>(w[j]);
       }
     }
     plans.push_back(Plan{&weight, std::move(out)});

@@ -103,6 +103,28 @@ static RankedTensorType shrink(RankedTensorType type, ArrayRef<int64_t> dims,
                                type.getEncoding());
 }
 
+/// Composes `keep` (indices of the current `dims` of `constant`) into its
+/// prune.kept record (original indices per dim).
+static void recordKept(arith::ConstantOp constant, ArrayRef<int64_t> dims,
+                       ArrayRef<int64_t> keep) {
+  int64_t rank = cast<RankedTensorType>(constant.getType()).getRank();
+  SmallVector<Attribute> kept(
+      rank, DenseI64ArrayAttr::get(constant.getContext(), {}));
+  if (auto old =
+          constant->getAttrOfType<ArrayAttr>(PruneDialect::kKeptAttrName);
+      old && static_cast<int64_t>(old.size()) == rank)
+    kept.assign(old.begin(), old.end());
+  for (int64_t d : dims) {
+    auto old = dyn_cast<DenseI64ArrayAttr>(kept[d]);
+    SmallVector<int64_t> indices;
+    for (int64_t k : keep)
+      indices.push_back(old && !old.empty() ? old[k] : k);
+    kept[d] = DenseI64ArrayAttr::get(constant.getContext(), indices);
+  }
+  constant->setAttr(PruneDialect::kKeptAttrName,
+                    ArrayAttr::get(constant.getContext(), kept));
+}
+
 /// Removes from every node of `group` the indices not in `keep` (sorted).
 static LogicalResult removeIndices(const CouplingGroup &group,
                                    ArrayRef<int64_t> keep) {
@@ -132,10 +154,12 @@ static LogicalResult removeIndices(const CouplingGroup &group,
         perDim[d].assign(keep.begin(), keep.end());
       ElementsAttr sliced = sliceElements(constant, *data, newType, perDim);
       constant.setValueAttr(cast<TypedAttr>(sliced));
-      // Scores, patterns and calibration statistics describe the old shape.
+      // Scores and patterns describe the old shape. Calibration statistics
+      // describe the dense_shape weight; prune.kept maps them to this one
+      // (prune-reconstruct refits from them).
       constant->removeAttr(PruneDialect::kImportanceAttrName);
       constant->removeAttr(PruneDialect::kSparsityAttrName);
-      constant->removeAttr("prune_calibration");
+      recordKept(constant, dims, keep);
     }
     value.setType(newType);
     if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())

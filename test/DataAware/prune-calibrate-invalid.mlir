@@ -10,6 +10,7 @@
 // RUN: prune-opt %t/entry.mlir --pass-pipeline='builtin.module(prune-calibrate{inputs=%t/ok.npy entry=main})' -verify-diagnostics
 // RUN: prune-opt %t/metric.mlir --pass-pipeline='builtin.module(prune-calibrate{inputs=%t/ok.npy metric=magic})' -verify-diagnostics
 // RUN: prune-opt %t/noinputs.mlir --pass-pipeline='builtin.module(prune-calibrate)' -verify-diagnostics
+// RUN: prune-opt %t/batch.mlir --pass-pipeline='builtin.module(prune-calibrate{inputs=%t/ok.npy batch=3})' -verify-diagnostics
 
 //--- model.mlir
 // expected-error @below {{f64.npy is float64 [4, 3], but argument 0 is float32 [2, 3]; calibration data must stack whole batches of it along dim 0}}
@@ -45,4 +46,13 @@ module {
 //--- noinputs.mlir
 // expected-error @below {{prune-calibrate needs inputs=<file.npy>[,...]}}
 module {
+}
+
+//--- batch.mlir
+// expected-error @below {{prune-calibrate: batch=3 is not a multiple of the 2 rows each call of @forward takes}}
+func.func @forward(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<1.0> : tensor<3x3xf32>
+  %o = tensor.empty() : tensor<2x3xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<2x3xf32>, tensor<3x3xf32>) outs(%o : tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }

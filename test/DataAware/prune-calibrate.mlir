@@ -9,12 +9,20 @@
 // RUN: prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-calibrate{inputs=%t-x.npy}, prune-unstructured{metric=wanda ratio=0.5})' | FileCheck %s --check-prefix=WANDA
 // RUN: prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-unstructured{metric=l1 ratio=0.5})' | FileCheck %s --check-prefix=L1
 // RUN: prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-calibrate{inputs=%t-x.npy metric=activation gram=false})' | FileCheck %s --check-prefix=ACT
+// batch= groups calls: one batch of 4 rows (two calls of 2) is all the data;
+// without it one batch is one call.
+// RUN: prune-opt %s --pass-pipeline='builtin.module(prune-calibrate{inputs=%t-x.npy batch=4 batches=1 progress=always})' 2>%t-bar | FileCheck %s --check-prefix=BATCH4
+// RUN: FileCheck %s --check-prefix=BAR < %t-bar
+// RUN: prune-opt %s --pass-pipeline='builtin.module(prune-calibrate{inputs=%t-x.npy batches=1})' | FileCheck %s --check-prefix=BATCH2
+// BATCH4: samples = 4 : i64
+// BATCH2: samples = 2 : i64
+// BAR: prune-calibrate [##############################] 1/1 batches
 
 // Two batches of 2 rows; channel norms^2 are [6, 3, 6], so the Wanda scores
 // |W| * sqrt([6, 3, 6]) are [[2.45, 3.46, 1.22], [0.61, 1.73, 2.45]].
 // CHECK-LABEL: func.func @forward
-// CHECK: arith.constant {prune.importance = #prune.importance<metric = wanda, granularity = weight, scores = dense_resource<fc.weight_wanda> : tensor<2x3xf32>>,
-// CHECK-SAME: prune_calibration = {dense = dense_resource<fc.weight_dense> : tensor<2x3xf32>, dim = 1 : i64, fire_rate = dense_resource<fc.weight_fire_rate> : tensor<3xf32>, gram = dense_resource<fc.weight_gram> : tensor<3x3xf64>, mean = dense_resource<fc.weight_mean> : tensor<3xf32>, samples = 4 : i64, sq_norm = dense_resource<fc.weight_sq_norm> : tensor<3xf32>}}
+// CHECK: arith.constant {prune.calibration = {dense = dense_resource<fc.weight_dense> : tensor<2x3xf32>, dim = 1 : i64, fire_rate = dense_resource<fc.weight_fire_rate> : tensor<3xf32>, gram = dense_resource<fc.weight_gram> : tensor<3x3xf64>, mean = dense_resource<fc.weight_mean> : tensor<3xf32>, samples = 4 : i64, sq_norm = dense_resource<fc.weight_sq_norm> : tensor<3xf32>},
+// CHECK-SAME: prune.importance = #prune.importance<metric = wanda, granularity = weight, scores = dense_resource<fc.weight_wanda> : tensor<2x3xf32>>}
 // CHECK-SAME: dense<{{\[}}[1.000000e+00, -2.000000e+00, 5.000000e-01], [2.500000e-01, 1.000000e+00, -1.000000e+00]]>
 // Blobs: a 4-byte alignment (8), then little-endian data.
 // fire_rate = [0.75, 0.5, 0.75]

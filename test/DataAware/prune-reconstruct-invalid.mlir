@@ -4,7 +4,7 @@
 // RUN: prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-reconstruct{damp=0.0})' -verify-diagnostics
 // RUN: not prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-reconstruct{damp=0.01})' 2>&1 | FileCheck %s --check-prefix=DAMPED
 // RUN: not prune-opt %s -split-input-file --pass-pipeline='builtin.module(prune-reconstruct{method=magic})' 2>&1 | FileCheck %s --check-prefix=METHOD
-// METHOD: error: prune-reconstruct: unknown method 'magic' (lsq or obs)
+// METHOD: error: prune-reconstruct: unknown method 'magic' (lsq, obs or sparsegpt)
 
 // Inputs 0 and 1 always equal (X = [a, a, a + b]): the kept block
 // [[1, 1], [1, 1]] is singular without damping; with damp=0.01 the refit
@@ -14,7 +14,7 @@
 // DAMPED: dense<{{\[}}[1.4966{{[0-9]+}}, 1.4966{{[0-9]+}}, 0.000000e+00]]>
 func.func @singular(%x: tensor<4x3xf32>) -> tensor<4x1xf32> {
   // expected-error @below {{prune-reconstruct: the damped Gram matrix of 'weight0' restricted to the inputs row 0 keeps is singular with damp=0.000000e+00; increase damp}}
-  %w = arith.constant {prune_calibration = {dim = 1 : i64, samples = 4 : i64,
+  %w = arith.constant {prune.calibration = {dim = 1 : i64, samples = 4 : i64,
       gram = dense<[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0], [1.0, 1.0, 2.0]]> : tensor<3x3xf64>,
       dense = dense<[[1.0, 1.0, 1.0]]> : tensor<1x3xf32>}} dense<[[1.0, 1.0, 0.0]]> : tensor<1x3xf32>
   %zero = arith.constant 0.0 : f32
@@ -30,7 +30,7 @@ func.func @singular(%x: tensor<4x3xf32>) -> tensor<4x1xf32> {
 
 func.func @zero(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
   // expected-error @below {{prune-reconstruct: the Gram matrix of 'weight0' is zero or not finite: its inputs were all zero (or overflowed) on the calibration data}}
-  %w = arith.constant {prune_calibration = {dim = 1 : i64, samples = 4 : i64,
+  %w = arith.constant {prune.calibration = {dim = 1 : i64, samples = 4 : i64,
       gram = dense<0.0> : tensor<2x2xf64>,
       dense = dense<[[1.0, 1.0]]> : tensor<1x2xf32>}} dense<[[1.0, 0.0]]> : tensor<1x2xf32>
   %zero = arith.constant 0.0 : f32

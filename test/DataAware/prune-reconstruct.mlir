@@ -8,7 +8,7 @@
 // CHECK-LABEL: func.func @refit
 // CHECK: dense<{{\[}}[1.500000e+00, 0.000000e+00]]> : tensor<1x2xf32>
 func.func @refit(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
-  %w = arith.constant {prune_calibration = {dim = 1 : i64, samples = 4 : i64,
+  %w = arith.constant {prune.calibration = {dim = 1 : i64, samples = 4 : i64,
       gram = dense<[[2.0, 1.0], [1.0, 2.0]]> : tensor<2x2xf64>,
       dense = dense<[[1.0, 1.0]]> : tensor<1x2xf32>}} dense<[[1.0, 0.0]]> : tensor<1x2xf32>
   %zero = arith.constant 0.0 : f32

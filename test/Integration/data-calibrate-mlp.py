@@ -92,7 +92,7 @@ def main():
         # 1. calibration statistics and Wanda scores.
         cal = opt(args.prune_opt, text, "prune-calibrate{inputs=%s}" % cpath)
         blobs = prunetest.parse_blobs(cal)
-        check(cal.count("prune_calibration = {") == 3, "expected 3 calibrated weights")
+        check(cal.count("prune.calibration = {") == 3, "expected 3 calibrated weights")
         grams = {}
         for key, x in zip(W_KEYS, xs):
             w = orig[key]

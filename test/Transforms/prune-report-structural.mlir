@@ -6,7 +6,7 @@
 // function records its FLOPs and weight parameters from before, every
 // resized weight its old shape.
 // IR: func.func @mlp{{.*}}attributes {prune.dense_flops = 4.000000e+01 : f64, prune.dense_params = 20 : i64, prune.removed = {neurons = 2 : i64}}
-// IR: arith.constant {prune.dense_shape = array<i64: 4, 3>} {{.*}} : tensor<2x3xf32>
+// IR: arith.constant {prune.dense_shape = array<i64: 4, 3>, prune.kept = [array<i64: 2, 3>, array<i64>]} {{.*}} : tensor<2x3xf32>
 
 // CHECK: weights: 2, parameters 10 -> 7 non-zero, bytes 40 -> 40, FLOPs 40 -> 14 (2.86x)
 // CHECK-NEXT: structural: parameters 20 -> 10, removed: neurons 2

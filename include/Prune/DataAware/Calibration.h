@@ -10,6 +10,8 @@
 #ifndef PRUNE_DATAAWARE_CALIBRATION_H
 #define PRUNE_DATAAWARE_CALIBRATION_H
 
+#include "Prune/Dialect/Prune/IR/PruneDialect.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Operation.h"
 
@@ -17,10 +19,10 @@
 
 namespace mlir::prune {
 
-/// Name of the calibration dictionary on a weight constant. It has no
-/// dialect prefix because the prune dialect verifies every `prune.*`
-/// attribute it knows and rejects the others; see docs/data-aware.md.
-inline constexpr StringLiteral kCalibrationAttrName = "prune_calibration";
+/// Name of the calibration dictionary on a weight constant (verified by the
+/// prune dialect; see docs/data-aware.md).
+inline constexpr StringLiteral kCalibrationAttrName =
+    PruneDialect::kCalibrationAttrName;
 
 /// A `dense_resource` attribute of `type` holding a copy of `data` (whose
 /// size must match), under a key derived from `key`.

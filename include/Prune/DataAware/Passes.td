@@ -29,7 +29,7 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
       input channels, f64) and a copy of the weight as calibrated: what
       `prune-reconstruct` needs.
 
-    The statistics go into a `prune_calibration` dictionary on the weight
+    The statistics go into a `prune.calibration` dictionary on the weight
     constant, backed by `dense_resource` blobs (see docs/data-aware.md).
     With `metric=wanda` (default) the pass also attaches
     `#prune.importance<metric = wanda, granularity = weight>` with scores
@@ -56,7 +56,7 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
     %cst_0 = arith.constant {
         prune.importance = #prune.importance<metric = wanda, granularity = weight,
           scores = dense_resource<torch_tensor_256_64_torch.float32_wanda> : tensor<256x64xf32>>,
-        prune_calibration = {dim = 1 : i64, samples = 32 : i64,
+        prune.calibration = {dim = 1 : i64, samples = 32 : i64,
           sq_norm = dense_resource<..._sq_norm> : tensor<64xf32>,
           mean = dense_resource<..._mean> : tensor<64xf32>,
           fire_rate = dense_resource<..._fire_rate> : tensor<64xf32>,
@@ -71,6 +71,9 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
            "function, each stacking N batches along dim 0">,
     Option<"entry", "entry", "std::string", /*default=*/"\"forward\"",
            "The function to run">,
+    Option<"batch", "batch", "int64_t", /*default=*/"0",
+           "Rows of argument 0 per calibration batch, a multiple of the rows "
+           "one call takes (0: one call per batch)">,
     Option<"batches", "batches", "int64_t", /*default=*/"0",
            "Use at most this many batches (0: all of them)">,
     Option<"metric", "metric", "std::string", /*default=*/"\"wanda\"",
@@ -111,6 +114,21 @@ def PruneReconstruct : Pass<"prune-reconstruct", "::mlir::ModuleOp"> {
       gives the same minimiser; it is cheaper when few weights per row are
       pruned.
 
+    * `method=sparsegpt` chooses the mask itself (SparseGPT, Frantar &
+      Alistarh 2023) for weights whose `#prune.sparsity` record is
+      `unstructured` (as many zeros as the weight has now, spread over the
+      column blocks in proportion to their width) or `nm` along the input
+      dim: starting again from the calibrated weight, columns are visited
+      in blocks of `block-size`; a block's mask (unstructured) or each group
+      of `m` columns' mask (N:M) keeps the entries with the largest OBS
+      saliency `w^2 / [U]_jj^2`, `U` the upper Cholesky factor of
+      `(H + lambda I)^-1`, and each pruned column's error is propagated to
+      the columns not yet visited. With `refit=true` (default) the kept
+      weights then get the exact least-squares fit on that mask (as `lsq`
+      would give it); `refit=false` leaves SparseGPT's own weights. Weights
+      with another record keep their zeros and are refitted as with `lsq`
+      (with a remark).
+
     A Gram matrix that is not positive definite even after damping is a
     located error (raise `damp`); the module is left untouched. Weights
     without calibration data, whose shape changed since calibration, or that
@@ -122,9 +140,16 @@ def PruneReconstruct : Pass<"prune-reconstruct", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"method", "method", "std::string", /*default=*/"\"lsq\"",
-           "lsq (per-row least squares) or obs (Optimal Brain Surgeon update)">,
+           "lsq (per-row least squares), obs (Optimal Brain Surgeon update) "
+           "or sparsegpt (choose the mask column by column while updating)">,
     Option<"damp", "damp", "double", /*default=*/"0.01",
            "Ridge damping, as a fraction of the mean diagonal of X^T X">,
+    Option<"refit", "refit", "bool", /*default=*/"true",
+           "method=sparsegpt: after choosing the mask, refit the kept weights "
+           "by least squares (false: SparseGPT's own updated weights)">,
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"128",
+           "method=sparsegpt: columns per block (rounded down to a multiple "
+           "of M for N:M)">,
   ];
 }
 

@@ -478,6 +478,121 @@ bool TargetAttr::supportsNM(int64_t n, int64_t m) const {
 // Discardable attribute verification
 //===----------------------------------------------------------------------===//
 
+/// The shape of the weight `op` had before structural removal: its
+/// `prune.dense_shape`, or its own shape. Null when `op` has no single
+/// ranked tensor result.
+static std::optional<SmallVector<int64_t>> getDenseShape(Operation *op) {
+  auto type = op->getNumResults() == 1
+                  ? dyn_cast<RankedTensorType>(op->getResult(0).getType())
+                  : RankedTensorType();
+  if (!type)
+    return std::nullopt;
+  if (auto dense = op->getAttrOfType<DenseI64ArrayAttr>(
+          PruneDialect::kDenseShapeAttrName);
+      dense && dense.size() == type.getRank())
+    return SmallVector<int64_t>(dense.asArrayRef());
+  return SmallVector<int64_t>(type.getShape());
+}
+
+/// `prune.kept = [array<i64: ...>, ...]`: per dim of the weight, the sorted
+/// original indices structural removal kept, or an empty array (all).
+static LogicalResult verifyKept(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto kept = dyn_cast<ArrayAttr>(attr.getValue());
+  std::optional<SmallVector<int64_t>> dense = getDenseShape(op);
+  if (!dense)
+    return op->emitOpError()
+           << "'" << name
+           << "' must be on an op with one ranked tensor result (a weight)";
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!kept || kept.size() != static_cast<size_t>(type.getRank()) ||
+      !llvm::all_of(kept, llvm::IsaPred<DenseI64ArrayAttr>))
+    return op->emitOpError() << "'" << name << "' must be an array of "
+                             << type.getRank() << " array<i64> (one per dim)";
+  for (auto [d, entry] : llvm::enumerate(kept)) {
+    ArrayRef<int64_t> indices = cast<DenseI64ArrayAttr>(entry).asArrayRef();
+    if (indices.empty())
+      continue;
+    if (static_cast<int64_t>(indices.size()) != type.getDimSize(d))
+      return op->emitOpError()
+             << "'" << name << "' lists " << indices.size()
+             << " indices for dim " << d << " of size " << type.getDimSize(d);
+    for (auto [i, v] : llvm::enumerate(indices))
+      if (v < 0 || v >= (*dense)[d] || (i > 0 && v <= indices[i - 1]))
+        return op->emitOpError()
+               << "'" << name << "' indices of dim " << d
+               << " must increase strictly within [0, " << (*dense)[d] << ")";
+  }
+  return success();
+}
+
+/// `prune.calibration = {dim, samples, sq_norm, mean, fire_rate, gram,
+/// gram_dims, dense}` (docs/data-aware.md): the statistics describe the
+/// weight as calibrated, i.e. before any structural removal.
+static LogicalResult verifyCalibration(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+  std::optional<SmallVector<int64_t>> shape = getDenseShape(op);
+  if (!shape)
+    return op->emitOpError()
+           << "'" << name
+           << "' must be on an op with one ranked tensor result (a weight)";
+  if (!dict)
+    return op->emitOpError() << "'" << name << "' must be a dictionary";
+  auto err = [&]() { return op->emitOpError() << "'" << name << "': "; };
+  int64_t rank = shape->size();
+  auto dim = dict.getAs<IntegerAttr>("dim");
+  if (!dim || dim.getInt() < 0 || dim.getInt() >= rank)
+    return err() << "'dim' must be an integer in [0, " << rank << ")";
+  auto samples = dict.getAs<IntegerAttr>("samples");
+  if (!samples || samples.getInt() < 0)
+    return err() << "'samples' must be a non-negative integer";
+  int64_t channels = (*shape)[dim.getInt()];
+  SmallVector<int64_t> gramDims{dim.getInt()};
+  if (Attribute a = dict.get("gram_dims")) {
+    auto dims = dyn_cast<DenseI64ArrayAttr>(a);
+    if (!dims || dims.empty() || !llvm::is_sorted(dims.asArrayRef()) ||
+        !llvm::is_contained(dims.asArrayRef(), dim.getInt()) || dims[0] < 0 ||
+        dims[dims.size() - 1] >= rank)
+      return err() << "'gram_dims' must be an increasing array<i64> of dims "
+                      "that contains 'dim'";
+    gramDims.assign(dims.asArrayRef().begin(), dims.asArrayRef().end());
+  }
+  int64_t gramSize = 1;
+  for (int64_t d : gramDims)
+    gramSize *= (*shape)[d];
+  auto checkTensor = [&](StringRef key, ArrayRef<int64_t> want,
+                         bool f64) -> LogicalResult {
+    Attribute a = dict.get(key);
+    if (!a)
+      return success();
+    auto elements = dyn_cast<ElementsAttr>(a);
+    auto type = elements ? dyn_cast<RankedTensorType>(elements.getType())
+                         : RankedTensorType();
+    if (!type || type.getShape() != want ||
+        !(f64 ? type.getElementType().isF64()
+              : type.getElementType().isF32())) {
+      auto diag = err() << "'" << key << "' must be a tensor<";
+      for (int64_t s : want)
+        diag << s << "x";
+      return diag << (f64 ? "f64" : "f32") << ">";
+    }
+    return success();
+  };
+  for (StringRef key : {"sq_norm", "mean", "fire_rate"})
+    if (failed(checkTensor(key, {channels}, false)))
+      return failure();
+  if (failed(checkTensor("gram", {gramSize, gramSize}, true)) ||
+      failed(checkTensor("dense", *shape, false)))
+    return failure();
+  for (NamedAttribute entry : dict)
+    if (!llvm::is_contained({"dim", "samples", "sq_norm", "mean", "fire_rate",
+                             "gram", "gram_dims", "dense"},
+                            entry.getName().getValue()))
+      return err() << "unknown key '" << entry.getName().getValue() << "'";
+  return success();
+}
+
 LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
@@ -561,5 +676,9 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' must be a dictionary of integers";
     return success();
   }
+  if (name == kKeptAttrName)
+    return verifyKept(op, attr);
+  if (name == kCalibrationAttrName)
+    return verifyCalibration(op, attr);
   return op->emitOpError() << "unknown prune attribute '" << name << "'";
 }

@@ -31,7 +31,11 @@ def Prune_Dialect : Dialect {
     * `prune.dense_shape = array<i64: ...>` on a weight constant, and
       `prune.dense_flops`, `prune.dense_params` and `prune.removed = {...}`
       on a function, record what structural pruning removed, for
-      `prune-report`.
+      `prune-report`; `prune.kept = [array<i64: ...>, ...]` on a weight
+      constant lists, per dim, the indices of the original (`dense_shape`)
+      weight that structural removal kept (empty: all);
+    * `prune.calibration = {...}` on a weight constant holds the statistics
+      `prune-calibrate` recorded for it (docs/data-aware.md).
 
     The dialect verifies these discardable attributes against the operation
     that carries them (for example, the shape of the scores against the shape
@@ -53,6 +57,12 @@ def Prune_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kDenseFlopsAttrName = "prune.dense_flops";
     static constexpr ::llvm::StringLiteral kDenseParamsAttrName = "prune.dense_params";
     static constexpr ::llvm::StringLiteral kRemovedAttrName = "prune.removed";
+    /// Per dim of a structurally shrunk weight constant, the original indices
+    /// it kept (array of array<i64>; an empty entry: the dim is whole).
+    static constexpr ::llvm::StringLiteral kKeptAttrName = "prune.kept";
+    /// Calibration statistics of a weight constant (prune-calibrate; format
+    /// in docs/data-aware.md).
+    static constexpr ::llvm::StringLiteral kCalibrationAttrName = "prune.calibration";
   }];
 }
 
