@@ -95,6 +95,7 @@ tools = [
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner", os.path.join(config.llvm_tools_dir, "mlir-runner")),
     ToolSubst("mlir-translate", os.path.join(config.llvm_tools_dir, "mlir-translate")),
+    ToolSubst("llc", os.path.join(config.llvm_tools_dir, "llc")),
     ToolSubst("not", os.path.join(config.llvm_tools_dir, "not")),
     ToolSubst("FileCheck", os.path.join(config.llvm_tools_dir, "FileCheck")),
     ToolSubst("split-file", os.path.join(config.llvm_tools_dir, "split-file")),

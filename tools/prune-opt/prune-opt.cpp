@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/Accel/Passes.h"
 #include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
 #include "Prune/DataAware/Passes.h"
@@ -21,6 +22,7 @@ int main(int argc, char **argv) {
   mlir::prune::registerPrunePasses();
   mlir::prune::registerPruneConversionPasses();
   mlir::prune::registerPruneGPUConversionPasses();
+  mlir::prune::registerPruneAccelLoweringPasses();
   mlir::prune::registerPruneDataAwarePasses();
 
   mlir::DialectRegistry registry;

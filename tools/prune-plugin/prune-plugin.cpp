@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Conversion/Accel/Passes.h"
 #include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
 #include "Prune/DataAware/Passes.h"
@@ -28,6 +29,7 @@ mlirGetDialectPluginInfo() {
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
             prune::registerPruneGPUConversionPasses();
+            prune::registerPruneAccelLoweringPasses();
             prune::registerPruneDataAwarePasses();
           }};
 }
@@ -37,6 +39,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
             prune::registerPrunePasses();
             prune::registerPruneConversionPasses();
             prune::registerPruneGPUConversionPasses();
+            prune::registerPruneAccelLoweringPasses();
             prune::registerPruneDataAwarePasses();
           }};
 }

@@ -400,6 +400,10 @@ static ArrayRef<BuiltinTarget> getBuiltinTargets() {
       {"aarch64-neon", {2, 4, 1, 4, 4, 8}, {4, 4}, 128, 0.7},
       {"nvidia-sm80", {2, 4}, {16, 16}, 128, 0.9},
       {"nvidia-sm90", {2, 4}, {64, 16}, 128, 0.9},
+      // Intel AMX (bf16 tdpbf16ps): no N:M support; block is the 32x16
+      // [K, N] weight block one 16x32 VNNI B tile holds, so all-zero blocks
+      // cost no tile operation (prune-amx-block-sparse).
+      {"intel-amx", {}, {32, 16}, 512, 0.9},
   };
   return targets;
 }

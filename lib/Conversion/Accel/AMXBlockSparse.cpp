@@ -1,0 +1,202 @@
+//===- AMXBlockSparse.cpp - prune-amx-block-sparse ------------------------===//
+//
+// Part of mlir-prune. bf16 matmuls with constant weights to Intel AMX tile
+// code that skips all-zero weight tiles at compile time. See Passes.td for
+// the contract.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Prune/Analysis/WeightData.h"
+#include "Prune/Analysis/WeightDiscovery.h"
+#include "Prune/Conversion/Accel/Passes.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <cstring>
+
+namespace mlir::prune {
+#define GEN_PASS_DEF_PRUNEAMXBLOCKSPARSE
+#include "Prune/Conversion/Accel/Passes.h.inc"
+} // namespace mlir::prune
+
+using namespace mlir;
+using namespace mlir::prune;
+
+namespace {
+
+/// AMX tile geometry for bf16 (tdpbf16ps): A 16x32 bf16, B 16x32 bf16 in
+/// VNNI pairs (= a 32x16 block of W), C 16x16 f32.
+constexpr int64_t kTileM = 16, kTileK = 32, kTileN = 16;
+
+/// Packs the non-zero 32x16 blocks of `w` (W[k][n] at `at(k, n)`) in VNNI
+/// layout. `schedule[nb]` lists (kb, packed index) of column tile nb.
+struct PackedWeight {
+  std::vector<uint16_t> tiles; // [T][16][32]
+  std::vector<SmallVector<std::pair<int64_t, int64_t>>> schedule;
+  int64_t numTiles = 0, numBlocks = 0;
+};
+
+template <typename At>
+PackedWeight pack(int64_t k, int64_t n, bool skipZero, At at) {
+  PackedWeight p;
+  p.schedule.resize(n / kTileN);
+  p.numBlocks = (k / kTileK) * (n / kTileN);
+  for (int64_t nb = 0; nb < n / kTileN; ++nb)
+    for (int64_t kb = 0; kb < k / kTileK; ++kb) {
+      bool nonZero = false;
+      for (int64_t r = 0; r < kTileK && !nonZero; ++r)
+        for (int64_t c = 0; c < kTileN && !nonZero; ++c)
+          nonZero = (at(kb * kTileK + r, nb * kTileN + c) & 0x7fff) != 0;
+      if (!nonZero && skipZero)
+        continue;
+      p.schedule[nb].push_back({kb, p.numTiles++});
+      for (int64_t r = 0; r < kTileK / 2; ++r)
+        for (int64_t j = 0; j < kTileN; ++j)
+          for (int64_t q = 0; q < 2; ++q)
+            p.tiles.push_back(at(kb * kTileK + 2 * r + q, nb * kTileN + j));
+    }
+  return p;
+}
+
+/// Lowers `mm` or leaves it alone with a remark.
+void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
+           bool skipZero) {
+  auto skip = [&](const Twine &why) {
+    mm.emitRemark() << "prune-amx-block-sparse: kept: " << why;
+  };
+  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
+    return skip("matmul with user-defined indexing maps or on buffers");
+  Value x = mm.getDpsInputs()[0], c = mm.getDpsInits()[0];
+  auto xt = dyn_cast<RankedTensorType>(x.getType());
+  auto wt = dyn_cast<RankedTensorType>(mm.getDpsInputs()[1].getType());
+  auto ct = dyn_cast<RankedTensorType>(c.getType());
+  if (!xt || !wt || !ct || !xt.hasStaticShape() || !wt.hasStaticShape() ||
+      !ct.hasStaticShape())
+    return skip("not a static 2-D matmul");
+  if (!xt.getElementType().isBF16() || !wt.getElementType().isBF16() ||
+      !ct.getElementType().isF32())
+    return skip("AMX tiles take bf16 inputs with an f32 result");
+  int64_t m = xt.getDimSize(0), k = xt.getDimSize(1), n = wt.getDimSize(1);
+  if (m % kTileM || n % kTileN || k % kTileK)
+    return skip("the shape is not a multiple of the 16 x 16 x 32 AMX tile "
+                "(M % 16, N % 16, K % 32)");
+
+  const Weight *weight = nullptr;
+  const WeightUse *use = nullptr;
+  for (auto [w, u] : discovery.getWeightsOf(mm))
+    if (u->operandNumber == 1) {
+      weight = w;
+      use = u;
+    }
+  if (!weight)
+    return skip("the right-hand side is not a constant weight");
+  if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
+      use->operandToConst[0].size() != 1 ||
+      use->operandToConst[1].size() != 1 ||
+      !llvm::all_of(use->path, [](Operation *p) {
+        return isa<linalg::TransposeOp, tensor::CastOp, linalg::CopyOp>(p);
+      }))
+    return skip("the weight does not reach the matmul as a permuted 2-D "
+                "matrix");
+  FailureOr<WeightData> data = WeightData::get(weight->op);
+  if (failed(data) || !data->getElementType().isBF16())
+    return skip("the weight constant is not readable bf16 data");
+  int64_t kDim = use->operandToConst[0][0], nDim = use->operandToConst[1][0];
+  int64_t cols = weight->type.getShape()[1];
+  int64_t kStride = kDim == 1 ? 1 : cols, nStride = nDim == 1 ? 1 : cols;
+  ArrayRef<char> raw = data->getRaw();
+  bool splat = data->isSplat();
+  PackedWeight packed =
+      pack(k, n, skipZero, [&](int64_t kk, int64_t nn) -> uint16_t {
+        int64_t i = splat ? 0 : kk * kStride + nn * nStride;
+        uint16_t v;
+        std::memcpy(&v, raw.data() + 2 * i, 2);
+        return v;
+      });
+
+  ImplicitLocOpBuilder b(mm.getLoc(), mm);
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, v);
+  };
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  auto yType = MemRefType::get({m, n}, f32);
+  // Y starts as a copy of C; untouched column tiles keep it.
+  Value yBuf = memref::AllocOp::create(b, yType);
+  Value cBuf = bufferization::ToBufferOp::create(b, yType, c, b.getUnitAttr());
+  memref::CopyOp::create(b, cBuf, yBuf);
+  if (packed.numTiles > 0) {
+    auto tileType =
+        RankedTensorType::get({packed.numTiles, kTileK / 2, 2 * kTileN}, bf16);
+    ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.tiles.data()),
+                         packed.tiles.size() * 2);
+    ElementsAttr value;
+    if (tileType.getNumElements() > 4096)
+      value = DenseResourceElementsAttr::get(
+          tileType, weight->name + ".amx-tiles",
+          HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 2));
+    else
+      value = DenseElementsAttr::getFromRawBuffer(tileType, bytes);
+    Value tiles = arith::ConstantOp::create(b, cast<TypedAttr>(value));
+    Value wBuf = bufferization::ToBufferOp::create(
+        b, MemRefType::get(tileType.getShape(), bf16), tiles, b.getUnitAttr());
+    Value xBuf = bufferization::ToBufferOp::create(
+        b, MemRefType::get({m, k}, bf16), x, b.getUnitAttr());
+    auto aType = amx::TileType::get({kTileM, kTileK}, bf16);
+    auto accType = amx::TileType::get({kTileM, kTileN}, f32);
+    scf::ForOp::create(
+        b, idx(0), idx(m), idx(kTileM), ValueRange{},
+        [&](OpBuilder &nb, Location loc, Value row, ValueRange) {
+          ImplicitLocOpBuilder lb(loc, nb);
+          auto c = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(lb, v);
+          };
+          for (auto [colTile, blocks] : llvm::enumerate(packed.schedule)) {
+            if (blocks.empty())
+              continue;
+            Value col = c(colTile * kTileN);
+            Value acc = amx::TileLoadOp::create(lb, accType, yBuf,
+                                                ValueRange{row, col});
+            for (auto [kb, t] : blocks) {
+              Value a = amx::TileLoadOp::create(
+                  lb, aType, xBuf, ValueRange{row, c(kb * kTileK)});
+              Value bt = amx::TileLoadOp::create(lb, aType, wBuf,
+                                                 ValueRange{c(t), c(0), c(0)});
+              acc = amx::TileMulFOp::create(lb, accType, a, bt, acc);
+            }
+            amx::TileStoreOp::create(lb, yBuf, ValueRange{row, col}, acc);
+          }
+          scf::YieldOp::create(lb);
+        });
+  }
+  Value y =
+      bufferization::ToTensorOp::create(b, RankedTensorType::get({m, n}, f32),
+                                        yBuf, b.getUnitAttr(), b.getUnitAttr());
+  mm.getResult(0).replaceAllUsesWith(y);
+  mm.emitRemark() << "prune-amx-block-sparse: " << packed.numTiles << " of "
+                  << packed.numBlocks
+                  << " weight tiles (32x16 bf16) issued per 16 rows of X";
+  mm.erase();
+}
+
+struct PruneAMXBlockSparsePass
+    : public prune::impl::PruneAMXBlockSparseBase<PruneAMXBlockSparsePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    WeightDiscovery discovery(module);
+    SmallVector<linalg::MatmulOp> matmuls;
+    module.walk([&](linalg::MatmulOp mm) { matmuls.push_back(mm); });
+    for (linalg::MatmulOp mm : matmuls)
+      lower(mm, discovery, skipZeroTiles);
+  }
+};
+} // namespace
