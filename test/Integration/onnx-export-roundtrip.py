@@ -15,6 +15,7 @@
 # CHECK: mlp: dense export vs torch {{.*}} OK
 # CHECK: ocr-like: dense export vs torch {{.*}} OK
 # CHECK: deconv: dense export vs torch {{.*}} OK
+# CHECK: resize: dense export vs torch {{.*}} OK
 # CHECK: fused-qkv: dense import vs ONNX Runtime {{.*}}; heads 2 -> 1, params [[Q0:[0-9]+]] -> {{[0-9]+}}; pruned export vs JIT {{.*}} OK
 # CHECK: export.mlir conv.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir softmax.mlir: export vs JIT {{.*}} OK
@@ -178,6 +179,7 @@ def main():
     check_model(args, "mlp", zoo.MLP(), (4, 12))
     check_model(args, "ocr-like", zoo.OCRLike(), (1, 3, 16, 16))
     check_model(args, "deconv", zoo.Deconv(), (1, 8, 5, 7))
+    check_model(args, "resize", zoo.Resize(), (1, 3, 5, 6))
     check_fused_qkv(args)
     check_handwritten(args)
 

@@ -11,6 +11,7 @@
 # CHECK: mlp: {{.*}}OK
 # CHECK: ocr-like: {{.*}}OK
 # CHECK: deconv: {{.*}}OK
+# CHECK: resize: {{.*}}OK
 
 import os
 import sys
@@ -92,6 +93,19 @@ class Deconv(nn.Module):
         return self.up2(torch.relu(self.up1(x)))
 
 
+class Resize(nn.Module):
+    """Bilinear up- and downsampling (half_pixel, align_corners, to a size)
+    and nearest downsampling: Resize beyond integer nearest upsampling."""
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(3, 4, 3, padding=1)
+
+    def forward(self, x):
+        y = F.interpolate(self.c(x), scale_factor=2.0, mode="bilinear", align_corners=False)
+        y = F.interpolate(y, size=(7, 9), mode="bilinear", align_corners=True)
+        return F.interpolate(torch.relu(y), scale_factor=0.5, mode="nearest")
+
+
 def check_model(args, name, model, shape):
     torch.manual_seed(1)
     model.eval()
@@ -120,6 +134,7 @@ def main():
     check_model(args, "mlp", MLP(), (4, 12))
     check_model(args, "ocr-like", OCRLike(), (1, 3, 16, 16))
     check_model(args, "deconv", Deconv(), (1, 8, 5, 7))
+    check_model(args, "resize", Resize(), (1, 3, 5, 6))
 
 
 if __name__ == "__main__":

@@ -251,6 +251,7 @@ private:
   LogicalResult exportGeneric(linalg::GenericOp op);
   LogicalResult exportElementwise(linalg::GenericOp op);
   LogicalResult exportReduction(linalg::GenericOp op);
+  LogicalResult exportResize(linalg::GenericOp op, DictionaryAttr info);
   LogicalResult exportConv(Operation *op);
   LogicalResult exportPool(Operation *op, bool isMax);
   LogicalResult exportInsertSlice(tensor::InsertSliceOp op);
@@ -394,6 +395,8 @@ FailureOr<std::string> Exporter::foldPad(Value in, float padValue,
 LogicalResult Exporter::exportGeneric(linalg::GenericOp op) {
   if (op.getNumDpsInits() != 1 || op->getNumResults() != 1)
     return fail(op, "only generics with one result are supported");
+  if (auto info = op->getAttrOfType<DictionaryAttr>("onnx.resize"))
+    return exportResize(op, info);
   if (op.hasIndexSemantics())
     return fail(op, "linalg.index in the body has no ONNX mapping");
   if (llvm::all_of(op.getIteratorTypesArray(), [](utils::IteratorType t) {
@@ -401,6 +404,47 @@ LogicalResult Exporter::exportGeneric(linalg::GenericOp op) {
       }))
     return exportElementwise(op);
   return exportReduction(op);
+}
+
+/// A gather the importer emitted for an ONNX Resize (marked onnx.resize):
+/// the input is the f32 tensor its body reads with tensor.extract.
+LogicalResult Exporter::exportResize(linalg::GenericOp op,
+                                     DictionaryAttr info) {
+  auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+  Value x;
+  op.getBody()->walk([&](tensor::ExtractOp e) {
+    auto t = cast<RankedTensorType>(e.getTensor().getType());
+    if (t.getElementType().isF32() && t.getRank() == outType.getRank() &&
+        !op->isAncestor(e.getTensor().getParentRegion()->getParentOp()))
+      x = e.getTensor();
+  });
+  if (!x)
+    return fail(op, "onnx.resize marks a generic that reads no input");
+  FailureOr<std::string> xn = nameOf(x);
+  if (failed(xn))
+    return failure();
+  SmallVector<std::string> ins = {*xn, ""};
+  if (auto sc = info.getAs<DenseF32ArrayAttr>("scales")) {
+    ArrayRef<float> v = sc.asArrayRef();
+    ins.push_back(floatInit("scales", {int64_t(v.size())}, v));
+  } else {
+    ins.push_back("");
+    ins.push_back(intInit("sizes", outType.getShape()));
+  }
+  std::string out;
+  onnx::NodeProto *n = node("Resize", ins, out);
+  for (StringRef key :
+       {"mode", "coordinate_transformation_mode", "nearest_mode"}) {
+    auto v = info.getAs<StringAttr>(key);
+    if (!v)
+      return fail(op, "onnx.resize lacks '" + key + "'");
+    auto *a = n->add_attribute();
+    a->set_name(key.str());
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v.getValue().str());
+  }
+  names[op->getResult(0)] = out;
+  return success();
 }
 
 /// One ONNX node per scalar op; operands are tensors that broadcast (numpy
@@ -1050,12 +1094,16 @@ LogicalResult Exporter::run(std::string &bytes) {
       return func.emitError()
              << "cannot export to ONNX: result " << k << " has type " << t
              << " (only statically shaped f32 tensors)";
-  for (Operation &op : func.getBody().front())
+  // (Constants are checked when read: a Resize's index tables never are.)
+  for (Operation &op : func.getBody().front()) {
+    if (isa<arith::ConstantOp>(op))
+      continue;
     for (Type t : op.getResultTypes())
       if (isa<ShapedType>(t) && !isStaticF32(t))
         return op.emitError()
                << "cannot export '" << op.getName() << "' to ONNX: result type "
                << t << " is not a statically shaped f32 tensor";
+  }
 
   model.set_ir_version(kIrVersion);
   model.set_producer_name("mlir-prune");

@@ -1818,58 +1818,189 @@ LogicalResult Importer::convertResize() {
   if (failed(x))
     return failure();
   auto xs = cast<RankedTensorType>(x->getType()).getShape();
+  bool legacy = node->op_type() == "Upsample" || opset < 11;
   std::string mode = attrStr("mode", "nearest");
-  if (mode != "nearest")
-    return fail("mode '" + mode + "' is not supported (only nearest)");
+  if (mode != "nearest" && mode != "linear" && mode != "bilinear")
+    return fail("mode '" + mode +
+                "' is not supported (nearest and linear are)");
+  bool linear = mode != "nearest";
   SmallVector<int64_t> out;
+  SmallVector<double> scale;
   const ConstT *scales = constIn(opset >= 11 ? 2 : 1);
   const ConstT *sizes = opset >= 11 ? constIn(3) : nullptr;
+  if (auto a = attr("scales"); a && a->floats_size())
+    for (float f : a->floats())
+      scale.push_back(f);
   if (sizes && sizes->numel()) {
     out = sizes->ints();
-  } else if (scales && scales->numel()) {
+    if (out.size() != xs.size())
+      return fail("sizes do not match the input rank");
+    scale.clear();
     for (size_t d = 0; d < xs.size(); ++d)
-      out.push_back(int64_t(std::floor(xs[d] * scales->at(d))));
+      scale.push_back(double(out[d]) / xs[d]);
+  } else if ((scales && scales->numel()) || !scale.empty()) {
+    if (scale.empty())
+      for (int64_t d = 0; d < scales->numel(); ++d)
+        scale.push_back(scales->at(d));
+    if (scale.size() != xs.size())
+      return fail("scales do not match the input rank");
+    for (size_t d = 0; d < xs.size(); ++d)
+      out.push_back(int64_t(std::floor(xs[d] * scale[d])));
   } else {
     return fail("scales or sizes must be constants");
   }
-  std::string ctm = attrStr("coordinate_transformation_mode", "half_pixel");
-  std::string nm = attrStr("nearest_mode", "round_prefer_floor");
-  // Integer upsampling: out[i] = in[i / s] for every dim.
+  if (llvm::any_of(out, [](int64_t d) { return d <= 0; }))
+    return fail("the output would be empty");
+  // Upsample and Resize before opset 11: asymmetric coordinates; nearest
+  // picks floor.
+  std::string ctm = attrStr("coordinate_transformation_mode",
+                            legacy ? "asymmetric" : "half_pixel");
+  std::string nm =
+      attrStr("nearest_mode", legacy ? "floor" : "round_prefer_floor");
+  if (attr("antialias") && attrInt("antialias", 0))
+    return fail("antialias is not supported");
+  // Per dim and output index: source taps (clamped to the input, as ONNX's
+  // edge padding) and their weights, from ONNX's reference formulas.
+  int64_t rank = xs.size(), taps = linear ? 2 : 1;
+  std::vector<std::vector<int64_t>> src(rank);
+  std::vector<std::vector<float>> wts(rank);
+  bool repeats = !linear;
   SmallVector<int64_t> factor;
-  for (size_t d = 0; d < xs.size(); ++d) {
-    if (out[d] % xs[d])
-      return fail("only integer upsampling factors are supported");
-    int64_t s = out[d] / xs[d];
-    factor.push_back(s);
+  for (int64_t d = 0; d < rank; ++d) {
+    double sc = scale[d], outW = sc * xs[d];
     for (int64_t i = 0; i < out[d]; ++i) {
-      double sc = double(out[d]) / xs[d], src;
+      double o;
       if (ctm == "asymmetric")
-        src = i / sc;
-      else if (ctm == "half_pixel" || ctm == "pytorch_half_pixel")
-        src = (i + 0.5) / sc - 0.5;
-      else if (ctm == "tf_half_pixel_for_nearest")
-        src = (i + 0.5) / sc;
+        o = i / sc;
+      else if (ctm == "half_pixel")
+        o = (i + 0.5) / sc - 0.5;
+      else if (ctm == "pytorch_half_pixel")
+        o = outW > 1 ? (i + 0.5) / sc - 0.5 : -0.5;
+      else if (ctm == "tf_half_pixel_for_nn")
+        o = (i + 0.5) / sc;
       else if (ctm == "align_corners")
-        src = out[d] > 1 ? i * double(xs[d] - 1) / (out[d] - 1) : 0;
+        o = outW > 1 ? i * double(xs[d] - 1) / (outW - 1) : 0;
       else
         return fail("coordinate_transformation_mode '" + ctm +
                     "' is not supported");
+      int64_t lo = int64_t(std::floor(o));
+      double ratio = o - lo;
+      auto clampI = [&](int64_t v) {
+        return std::clamp<int64_t>(v, 0, xs[d] - 1);
+      };
+      if (linear) {
+        src[d].push_back(clampI(lo));
+        src[d].push_back(clampI(lo + 1));
+        wts[d].push_back(float(1.0 - ratio));
+        wts[d].push_back(float(ratio));
+        continue;
+      }
       int64_t r;
-      if (nm == "floor")
-        r = std::floor(src);
+      if (ratio == 0)
+        r = lo;
+      else if (nm == "floor")
+        r = lo;
       else if (nm == "ceil")
-        r = std::ceil(src);
+        r = lo + 1;
       else if (nm == "round_prefer_ceil")
-        r = std::floor(src + 0.5);
+        r = ratio < 0.5 ? lo : lo + 1;
+      else if (nm == "round_prefer_floor")
+        r = ratio <= 0.5 ? lo : lo + 1;
       else
-        r = std::ceil(src - 0.5);
-      r = std::clamp<int64_t>(r, 0, xs[d] - 1);
-      if (r != i / s)
-        return fail("only resizes that repeat each element are supported");
+        return fail("nearest_mode '" + nm + "' is not supported");
+      src[d].push_back(clampI(r));
+      wts[d].push_back(1.0f);
     }
+    // Integer upsampling that repeats each element: out[i] = in[i / s].
+    int64_t s = out[d] % xs[d] == 0 ? out[d] / xs[d] : 0;
+    factor.push_back(s);
+    for (int64_t i = 0; repeats && i < out[d]; ++i)
+      repeats = s && src[d][i] == i / s;
+  }
+  if (!repeats) {
+    // General case: a gather from the captured input through constant
+    // per-dim index and weight tables, summed over the taps. Marked with
+    // onnx.resize so that --export-onnx writes a Resize node back.
+    SmallVector<Value> idxTables(rank), wTables(rank);
+    SmallVector<bool> identity(rank);
+    for (int64_t d = 0; d < rank; ++d) {
+      identity[d] = out[d] == xs[d] && !linear;
+      for (int64_t i = 0; identity[d] && i < out[d]; ++i)
+        identity[d] = src[d][i] == i;
+      if (identity[d])
+        continue;
+      auto it = RankedTensorType::get({out[d], taps}, b.getI64Type());
+      idxTables[d] = arith::ConstantOp::create(
+          b, loc, it, DenseElementsAttr::get(it, ArrayRef<int64_t>(src[d])));
+      if (linear) {
+        auto ft = f32({out[d], taps});
+        wTables[d] = arith::ConstantOp::create(
+            b, loc, ft, DenseElementsAttr::get(ft, ArrayRef<float>(wts[d])));
+      }
+    }
+    Value init = tensor::EmptyOp::create(b, loc, out, b.getF32Type());
+    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    Value xv = *x;
+    auto gen = linalg::GenericOp::create(
+        b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init}, maps,
+        iters, [&](OpBuilder &nb, Location nl, ValueRange) {
+          // Taps per dim: (index, weight or null).
+          SmallVector<SmallVector<std::pair<Value, Value>>> tp(rank);
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(nb, nl, d);
+            if (identity[d]) {
+              tp[d].push_back({i, Value()});
+              continue;
+            }
+            for (int64_t t = 0; t < taps; ++t) {
+              Value tv = arith::ConstantIndexOp::create(nb, nl, t);
+              Value e = tensor::ExtractOp::create(nb, nl, idxTables[d],
+                                                  ValueRange{i, tv});
+              Value ix =
+                  arith::IndexCastOp::create(nb, nl, nb.getIndexType(), e);
+              Value w = linear ? tensor::ExtractOp::create(nb, nl, wTables[d],
+                                                           ValueRange{i, tv})
+                                     .getResult()
+                               : Value();
+              tp[d].push_back({ix, w});
+            }
+          }
+          Value acc;
+          SmallVector<int64_t> pick(rank, 0);
+          while (true) {
+            SmallVector<Value> idx;
+            Value w;
+            for (int64_t d = 0; d < rank; ++d) {
+              idx.push_back(tp[d][pick[d]].first);
+              if (Value wd = tp[d][pick[d]].second)
+                w = w ? arith::MulFOp::create(nb, nl, w, wd).getResult() : wd;
+            }
+            Value v = tensor::ExtractOp::create(nb, nl, xv, idx);
+            if (w)
+              v = arith::MulFOp::create(nb, nl, v, w);
+            acc = acc ? arith::AddFOp::create(nb, nl, acc, v).getResult() : v;
+            int64_t d = rank - 1;
+            while (d >= 0 && ++pick[d] == int64_t(tp[d].size()))
+              pick[d--] = 0;
+            if (d < 0)
+              break;
+          }
+          linalg::YieldOp::create(nb, nl, acc);
+        });
+    SmallVector<NamedAttribute> info = {
+        b.getNamedAttr("mode", b.getStringAttr(linear ? "linear" : "nearest")),
+        b.getNamedAttr("coordinate_transformation_mode", b.getStringAttr(ctm)),
+        b.getNamedAttr("nearest_mode", b.getStringAttr(nm))};
+    if (!sizes || !sizes->numel()) {
+      SmallVector<float> sf(scale.begin(), scale.end());
+      info.push_back(b.getNamedAttr("scales", b.getDenseF32ArrayAttr(sf)));
+    }
+    gen->setAttr("onnx.resize", b.getDictionaryAttr(info));
+    setOut(0, gen.getResult(0));
+    return success();
   }
   // Broadcast to [.., d, s, ..] and collapse.
-  int64_t rank = xs.size();
   SmallVector<int64_t> wide;
   SmallVector<AffineExpr> inExprs;
   SmallVector<ReassociationIndices> groups;

@@ -66,3 +66,9 @@
 // RUN: not prune-translate --import-onnx %t/arity.onnx -o %t/arity.mlir 2>&1 | FileCheck %s --check-prefix=ARITY
 // RUN: test ! -e %t/arity.mlir
 // ARITY: error: Add node 'add3': expects 2 inputs, got 3
+
+// Cubic Resize.
+// RUN: %python %S/Inputs/onnxgen.py resize_cubic %t/cubic.onnx
+// RUN: not prune-translate --import-onnx %t/cubic.onnx -o %t/cubic.mlir 2>&1 | FileCheck %s --check-prefix=CUBIC
+// RUN: test ! -e %t/cubic.mlir
+// CUBIC: error: Resize node 'up': mode 'cubic' is not supported (nearest and linear are)

@@ -147,6 +147,14 @@ def case_fused_qkv():
     return model(nodes, [vi("x", [n, s, c])], [vi("y", [n, s, c])], inits)
 
 
+def case_resize_cubic():
+    # Cubic Resize: a clear error (nearest and linear are imported).
+    return model([helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up",
+                                   mode="cubic")],
+                 [vi("x", [1, 1, 4, 4])], [vi("y", [1, 1, 8, 8])],
+                 [numpy_helper.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "scales")])
+
+
 CASES = {k[5:]: v for k, v in globals().items() if k.startswith("case_")}
 
 if __name__ == "__main__":
