@@ -18,6 +18,9 @@
 // Environment:
 //   PRUNE_LIBCUDA       path of the driver library (default libcuda.so.1)
 //   PRUNE_CUDA_DEBUG    print each launch and module load to stderr
+//   PRUNE_CUDA_PROFILE  time each kernel with CUDA events (the launch
+//                       waits for the kernel) and print one line per launch,
+//                       "prune-cuda-runtime: kernel #<n> grid (..) <ms> ms"
 //
 // Only cuda.h's types and the driver's C ABI are used; nothing links against
 // libcuda or libcudart at build time.
@@ -98,6 +101,9 @@ struct Driver {
   PRUNE_CUDA_FUNCTIONS(PRUNE_DECLARE)
   PRUNE_CUDA_OPTIONAL_FUNCTIONS(PRUNE_DECLARE)
 #undef PRUNE_DECLARE
+  /// cuEventElapsedTime(_v2): CUDA 12.8 headers name the _v2 symbol, which
+  /// older drivers lack; both have this signature. Profiling only.
+  CUresult (*elapsedTimePtr)(float *, CUevent, CUevent) = nullptr;
 
   /// Empty when the driver is usable; else why not (one line).
   std::string error;
@@ -109,6 +115,11 @@ struct Driver {
 
 bool debugEnabled() {
   static const bool enabled = std::getenv("PRUNE_CUDA_DEBUG") != nullptr;
+  return enabled;
+}
+
+bool profileEnabled() {
+  static const bool enabled = std::getenv("PRUNE_CUDA_PROFILE") != nullptr;
   return enabled;
 }
 
@@ -158,6 +169,10 @@ void initialise(Driver &d) {
   d.fn##Ptr = reinterpret_cast<decltype(&fn)>(dlsym(handle, PRUNE_XSTR(fn)));
   PRUNE_CUDA_OPTIONAL_FUNCTIONS(PRUNE_LOAD_OPTIONAL)
 #undef PRUNE_LOAD_OPTIONAL
+  for (const char *name : {"cuEventElapsedTime_v2", "cuEventElapsedTime"})
+    if (!d.elapsedTimePtr)
+      d.elapsedTimePtr =
+          reinterpret_cast<decltype(d.elapsedTimePtr)>(dlsym(handle, name));
 
   CUresult r = d.cuInitPtr(0);
   if (r != CUDA_SUCCESS) {
@@ -362,9 +377,29 @@ PRUNE_MGPU_EXPORT void mgpuLaunchKernel(CUfunction function, intptr_t gridX,
                  ") smem %d, %zu params\n",
                  gridX, gridY, gridZ, blockX, blockY, blockZ, smem,
                  paramsCount);
+  bool profile = profileEnabled() && d.elapsedTimePtr;
+  CUevent start = nullptr, stop = nullptr;
+  if (profile) {
+    PRUNE_CHECK(d, cuEventCreatePtr(&start, CU_EVENT_DEFAULT));
+    PRUNE_CHECK(d, cuEventCreatePtr(&stop, CU_EVENT_DEFAULT));
+    PRUNE_CHECK(d, cuEventRecordPtr(start, stream));
+  }
   PRUNE_CHECK(d,
               cuLaunchKernelPtr(function, gridX, gridY, gridZ, blockX, blockY,
                                 blockZ, smem, stream, params, extra));
+  if (profile) {
+    static int launches = 0;
+    float ms = 0;
+    PRUNE_CHECK(d, cuEventRecordPtr(stop, stream));
+    PRUNE_CHECK(d, cuEventSynchronizePtr(stop));
+    PRUNE_CHECK(d, elapsedTimePtr(&ms, start, stop));
+    std::fprintf(stderr,
+                 "prune-cuda-runtime: kernel #%d grid (%" PRIdPTR ", %" PRIdPTR
+                 ", %" PRIdPTR ") %.4f ms\n",
+                 launches++, gridX, gridY, gridZ, ms);
+    PRUNE_CHECK(d, cuEventDestroyPtr(start));
+    PRUNE_CHECK(d, cuEventDestroyPtr(stop));
+  }
 }
 
 /// Thread-block clusters (sm_90): cuLaunchKernelEx with a cluster dimension.
