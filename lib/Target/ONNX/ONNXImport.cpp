@@ -1143,8 +1143,36 @@ LogicalResult Importer::convertConvTranspose() {
       attrInts("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
   SmallVector<int64_t> outPad =
       attrInts("output_padding").value_or(SmallVector<int64_t>{0, 0});
-  if (attr("output_shape") || (attrStr("auto_pad", "NOTSET") != "NOTSET"))
-    return fail("output_shape / auto_pad are not supported");
+  // output_shape / auto_pad: pads from the total padding ONNX defines.
+  std::string autoPad = attrStr("auto_pad", "NOTSET");
+  std::optional<SmallVector<int64_t>> outShapeAttr = attrInts("output_shape");
+  if (autoPad != "NOTSET" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER" && autoPad != "VALID")
+    return fail("unsupported auto_pad '" + autoPad + "'");
+  if (autoPad == "VALID")
+    pads.assign(4, 0);
+  if (outShapeAttr || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    SmallVector<int64_t> want;
+    if (outShapeAttr) {
+      want = *outShapeAttr;
+      if (want.size() == 4)
+        want = {want[2], want[3]};
+      if (want.size() != 2)
+        return fail("output_shape must give the 2 spatial dims");
+    } else {
+      want = {xShape[2] * st[0], xShape[3] * st[1]};
+    }
+    for (int d = 0; d < 2; ++d) {
+      int64_t k = d ? kw : kh;
+      int64_t total = st[d] * (xShape[2 + d] - 1) + outPad[d] +
+                      (k - 1) * dil[d] + 1 - want[d];
+      // NOTSET with output_shape splits as SAME_UPPER does (what the ONNX
+      // reference, and so the backend test data, computes).
+      bool upper = autoPad != "SAME_LOWER";
+      pads[d] = upper ? total / 2 : total - total / 2;
+      pads[d + 2] = upper ? total - total / 2 : total / 2;
+    }
+  }
   int64_t n = xShape[0], h = xShape[2], wd = xShape[3];
   // Zero-stuff: [N, C, (H-1)*s+1, (W-1)*s+1].
   SmallVector<int64_t> sShape = {n, c, (h - 1) * st[0] + 1,
