@@ -52,6 +52,14 @@ def prune(args, text, flags):
     return proc.stdout, float(m.group(1)), float(m.group(2))
 
 
+def jit(args, text, x, tag):
+    """JIT-runs @forward: with prune-run when given (full f32 results), else
+    mlir-opt + mlir-runner (printed with 6 digits)."""
+    if args.prune_run:
+        return onnxtest.prune_run(args.prune_run, text, [x], args.workdir, tag)[0]
+    return onnxtest.jit(args, text, [x])[0]
+
+
 def ctc_decode(probs):
     ids = probs.argmax(-1).ravel()
     out, prev = [], -1
@@ -66,7 +74,7 @@ def run_model(args, name, file, x, flag_sets, agree):
     model = os.path.join(args.npm_dir, "node_modules", "@gutenye", "ocr-models", "assets", file)
     text = onnxtest.import_onnx(args, model, {"x": x.shape})
     ref = ort(args, model, x)
-    dense = onnxtest.jit(args, text, [x])[0]
+    dense = jit(args, text, x, name)
     err = np.abs(dense - ref).max()
     check(err <= 1e-3, "%s: the dense import differs from ONNX Runtime by %.3g" % (name, err))
     print("%s (%s, input %s): dense import vs ONNX Runtime max abs err %.2g"
@@ -74,7 +82,7 @@ def run_model(args, name, file, x, flag_sets, agree):
     p0 = params(text)
     for k, flags in enumerate(flag_sets):
         pruned_text, f0, f1 = prune(args, text, flags)
-        pruned = onnxtest.jit(args, pruned_text, [x])[0]
+        pruned = jit(args, pruned_text, x, "%s.pruned%d" % (name, k))
         p1 = params(pruned_text)
         print("  %s: parameters %d -> %d (%.1f%%), bytes %d -> %d, FLOPs %.4g -> %.4g (%.2fx)"
               % (" ".join(flags), p0, p1, 100.0 * p1 / p0, 4 * p0, 4 * p1, f0, f1, f0 / f1))
@@ -110,6 +118,7 @@ def rec_agree(dense, pruned):
 def main():
     args = onnxtest.parse_args([(("--npm-dir",), {"required": True}),
                                 (("--ratio",), {"default": "0.25", "help": "filter ratios, comma-separated"}),
+                                (("--prune-run",), {"default": None}),
                                 (("--head-ratio",), {"default": "0.25", "help": "rec head ratios, comma-separated"})])
     os.makedirs(args.workdir, exist_ok=True)
     ratios = [r for r in args.ratio.split(",") if r]

@@ -1,5 +1,5 @@
 # REQUIRES: torch, onnx, onnxruntime, prune-translate
-# RUN: %python %s --prune-translate=prune-translate --prune-opt=prune-opt \
+# RUN: %python %s --prune-translate=prune-translate --prune-opt=prune-opt --prune-run=prune-run \
 # RUN:   --mlir-opt=mlir-opt --mlir-runner=mlir-runner \
 # RUN:   --shared-libs=%mlir_c_runner_utils,%mlir_runner_utils --npm-dir=%npm_dir \
 # RUN:   --workdir=%t.d | FileCheck %s
@@ -8,7 +8,7 @@
 # by torch.onnx.export. Two independent references:
 #  - the exported dense model, run in ONNX Runtime, against PyTorch's output;
 #  - the exported pruned model, run in ONNX Runtime, against the JIT run of
-#    the pruned MLIR (and onnx.checker accepts every exported file, whose
+#    the pruned MLIR by prune-run (and onnx.checker accepts every exported file, whose
 #    initializers hold fewer parameters than the dense model's).
 # CHECK: prunable: dense export vs torch {{.*}}; pruned params [[P0:[0-9]+]] -> {{[0-9]+}}; pruned export vs JIT {{.*}} OK
 # CHECK: cnn: dense export vs torch {{.*}} OK
@@ -100,14 +100,15 @@ def check_model(args, name, model, shape, prune_flags=None):
     line = "%s: dense export vs torch max abs err %.3g" % (name, err)
     if prune_flags:
         pruned_text = prune(args, text, prune_flags)
-        jit = onnxtest.jit(args, pruned_text, [x.numpy()])[0]
+        jit = onnxtest.prune_run(args.prune_run, pruned_text, [x.numpy()], args.workdir,
+                                 name + ".pruned")[0]
         pruned_path = os.path.join(args.workdir, name + ".pruned.onnx")
         onnxtest.export_onnx(args, pruned_text, pruned_path)
         pruned_model = onnxtest.onnx_check(pruned_path)
         p0, p1 = onnxtest.onnx_params(dense_model), onnxtest.onnx_params(pruned_model)
         check(p1 < p0, "the pruned export is not smaller (%d -> %d params)" % (p0, p1))
         got = onnxtest.ort_run(args.npm_dir, pruned_path, {in_name: x.numpy()}, args.workdir)[0]
-        err = onnxtest.compare(got, jit, rtol=1e-4, atol=1e-5, what=name + " pruned export")
+        err = onnxtest.compare(got, jit, rtol=1e-5, atol=1e-5, what=name + " pruned export")
         # The pruned model must differ from the dense one (something was cut).
         check(np.abs(jit - ref).max() > 1e-4, "pruning changed nothing")
         line += "; pruned params %d -> %d; pruned export vs JIT max abs err %.3g" % (p0, p1, err)
@@ -126,18 +127,19 @@ def check_fused_qkv(args):
     x = np.random.default_rng(3).standard_normal((1, 6, 8)).astype(np.float32)
     text = onnxtest.import_onnx(args, path)
     ref = onnxtest.ort_run(args.npm_dir, path, {"x": x}, args.workdir)[0]
-    dense = onnxtest.jit(args, text, [x])[0]
+    dense = onnxtest.prune_run(args.prune_run, text, [x], args.workdir, "fused_qkv")[0]
     err0 = onnxtest.compare(dense, ref, rtol=1e-4, atol=1e-5, what="fused-qkv import")
     pruned_text = prune(args, text, ["--prune-heads=ratio=0.5"])
     check("tensor<1x6x1x4xf32>" in pruned_text, "no head was removed")
-    jit = onnxtest.jit(args, pruned_text, [x])[0]
+    jit = onnxtest.prune_run(args.prune_run, pruned_text, [x], args.workdir,
+                             "fused_qkv.pruned")[0]
     check(np.abs(jit - dense).max() > 1e-4, "removing a head changed nothing")
     out = os.path.join(args.workdir, "fused_qkv.pruned.onnx")
     onnxtest.export_onnx(args, pruned_text, out)
     m0 = onnxtest.onnx_check(path)
     m1 = onnxtest.onnx_check(out)
     got = onnxtest.ort_run(args.npm_dir, out, {"x": x}, args.workdir)[0]
-    err = onnxtest.compare(got, jit, rtol=1e-4, atol=1e-5, what="fused-qkv pruned export")
+    err = onnxtest.compare(got, jit, rtol=1e-5, atol=1e-5, what="fused-qkv pruned export")
     p0, p1 = onnxtest.onnx_params(m0), onnxtest.onnx_params(m1)
     check(p1 < p0, "the pruned export is not smaller")
     print("fused-qkv: dense import vs ONNX Runtime max abs err %.3g; heads 2 -> 1, "
@@ -160,7 +162,8 @@ def check_handwritten(args):
         aliases = [l for l in lines if l.startswith("#")]
         body = [l for l in lines if not l.startswith("#")]
         wrapped = "\n".join(aliases + ["module {"] + body + ["}"]) + "\n"
-        jit = onnxtest.jit(args, wrapped, xs)[0]
+        jit = onnxtest.prune_run(args.prune_run, wrapped, xs, args.workdir,
+                                 name.replace(".mlir", ""))[0]
         path = os.path.join(args.workdir, name.replace(".mlir", ".onnx"))
         onnxtest.export_onnx(args, text, path)
         onnxtest.onnx_check(path)
@@ -171,7 +174,8 @@ def check_handwritten(args):
 
 
 def main():
-    args = onnxtest.parse_args([(("--npm-dir",), {"required": True})])
+    args = onnxtest.parse_args([(("--npm-dir",), {"required": True}),
+                                (("--prune-run",), {"required": True})])
     os.makedirs(args.workdir, exist_ok=True)
     check_model(args, "prunable", Prunable(), (1, 3, 16, 16),
                 ["--prune-filters=ratio=0.5"])

@@ -1,6 +1,6 @@
 # REQUIRES: prune-translate, onnxruntime, ocr-models, numpy
 # RUN: %python %prune_src/examples/onnx/paddleocr.py --prune-translate=prune-translate \
-# RUN:   --prune-opt=prune-opt --mlir-opt=mlir-opt --mlir-runner=mlir-runner \
+# RUN:   --prune-opt=prune-opt --prune-run=prune-run --mlir-opt=mlir-opt --mlir-runner=mlir-runner \
 # RUN:   --shared-libs=%mlir_c_runner_utils,%mlir_runner_utils --npm-dir=%npm_dir \
 # RUN:   --workdir=%t.d --ratio=0.05 --head-ratio=0.25 | FileCheck %s
 #

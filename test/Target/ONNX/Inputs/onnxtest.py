@@ -183,3 +183,24 @@ def onnx_params(model):
     """Float parameters (elements of f32 initializers) of a loaded model."""
     return sum(int(np.prod(t.dims)) for t in model.graph.initializer
                if t.data_type == 1)
+
+
+def prune_run(prune_run_bin, text, inputs, workdir, tag="jit"):
+    """Runs @forward of `text` with prune-run (the ExecutionEngine, results
+    as .npy: full f32 precision, unlike printMemrefF32); returns the list of
+    results (float64)."""
+    mlir = os.path.join(workdir, tag + ".mlir")
+    with open(mlir, "w") as f:
+        f.write(text)
+    ins, outs = [], []
+    for k, x in enumerate(inputs):
+        p = os.path.join(workdir, "%s.in%d.npy" % (tag, k))
+        np.save(p, np.ascontiguousarray(x, dtype=np.float32))
+        ins.append(p)
+    for k in range(len(result_shapes(text))):
+        outs.append(os.path.join(workdir, "%s.out%d.npy" % (tag, k)))
+    cmd = [prune_run_bin, mlir, "--output=" + ",".join(outs)]
+    if ins:
+        cmd.append("--input=" + ",".join(ins))
+    run(cmd)
+    return [np.load(p).astype(np.float64) for p in outs]
