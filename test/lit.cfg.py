@@ -84,6 +84,12 @@ config.substitutions.append(
 if os.path.exists(_cuda_rt):
     config.available_features.add("cuda-runtime")
 
+# AArch64 kernels (test/Integration/cpu-aarch64-qemu.py): cross-compiled with
+# llc and aarch64-linux-gnu-gcc, run under qemu-user.
+if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
+    config.available_features.add("qemu-aarch64")
+config.substitutions.append(("%llvm_tools_dir", config.llvm_tools_dir))
+
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 

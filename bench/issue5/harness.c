@@ -62,6 +62,6 @@ int main(int argc, char **argv) {
     times[reps++] = now_ms() - t0;
   }
   qsort(times, reps, sizeof(double), cmp);
-  printf("%.4f %g %d\n", times[reps / 2], sum, reps);
+  printf("%.4f %g %d %.4f\n", times[reps / 2], sum, reps, times[0]);
   return 0;
 }

@@ -7,17 +7,19 @@
 // CHECK-DAG:   %[[V:.*]] = arith.constant dense<{{\[\[}}3.000000e+00, -4.000000e+00, 7.000000e+00, -8.000000e+00], [-7.500000e-01, 8.000000e+00, -1.000000e+00, 1.000000e+00]]> : tensor<2x4xf32>
 // CHECK-DAG:   %[[P:.*]] = arith.constant dense<{{\[\[}}2, 3, 2, 3], [2, 3, 0, 1]]> : tensor<2x4xi8>
 // CHECK-NOT:   tensor<2x8xf32>
-// CHECK:       %[[XT:.*]] = linalg.transpose ins(%{{.*}} : tensor<4x8xf32>)
+// CHECK:       memref.alloc() {{.*}} : memref<1x8x4xf32>
+// CHECK:       vector.transpose {{.*}} : vector<4x4xf32> to vector<4x4xf32>
 // CHECK:       scf.parallel
 // CHECK:         scf.for
-// CHECK:           scf.for {{.*}} iter_args
-// CHECK:             memref.load
-// CHECK:             arith.index_castui {{.*}} : i8 to index
-// CHECK:             vector.broadcast {{.*}} : f32 to vector<4xf32>
-// CHECK:             vector.transfer_read
-// CHECK:             vector.fma {{.*}} : vector<4xf32>
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for {{.*}} iter_args
+// CHECK:                 memref.load
+// CHECK:                 arith.index_castui {{.*}} : i8 to index
+// CHECK:                 vector.transfer_read
+// CHECK:                 vector.broadcast {{.*}} : f32 to vector<4xf32>
+// CHECK:                 vector.fma {{.*}} : vector<4xf32>
 // CHECK:       bufferization.to_tensor
-// CHECK:       linalg.generic
 // CHECK-NOT:   linalg.matmul
 func.func @nm_linear(%x: tensor<4x8xf32>) -> tensor<4x2xf32> {
   %w = arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5>} dense<[[0.0, 0.0, 3.0, -4.0, 0.0, 0.0, 7.0, -8.0], [0.0, 0.0, -0.75, 8.0, -1.0, 1.0, 0.0, 0.0]]> : tensor<2x8xf32>

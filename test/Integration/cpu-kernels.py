@@ -6,7 +6,9 @@
 # compared with (a) upstream `mlir-opt --sparsifier` on the same pruned
 # model and (b) numpy on the weights read back from the pruned IR. Batches
 # 1, 5 (a masked tail) and 32; the remark must say which kernel ran, so a
-# silent fallback to dense fails the test.
+# silent fallback to dense fails the test. Batch 32 also runs the
+# threads=2 lowering (OpenMP worksharing loops, libomp) when libomp is
+# installed.
 #
 # RUN: %python %s --prune-opt prune-opt --mlir-opt mlir-opt --mlir-runner mlir-runner \
 # RUN:   --shared-libs %mlir_c_runner_utils,%mlir_runner_utils | FileCheck %s
@@ -75,13 +77,19 @@ func.func private @printMemrefF32(memref<*xf32>) attributes {{llvm.emit_c_interf
 """
 
 
-def jit(lowered):
+# OpenMP runtime for the threads=2 pipeline (libomp-22-dev, beside the MLIR
+# runner libraries).
+LIBOMP = os.path.join(os.path.dirname(args.shared_libs.split(",")[0]), "libomp.so")
+
+
+def jit(lowered, threads=False):
     with tempfile.NamedTemporaryFile("w", suffix=".mlir", delete=False) as f:
         f.write(lowered)
         path = f.name
     try:
+        libs = args.shared_libs + ("," + LIBOMP if threads else "")
         out, _ = run([args.mlir_runner, "-e", "main", "-entry-point-result=void",
-                      "-shared-libs=" + args.shared_libs, path], "")
+                      "-shared-libs=" + libs, path], "")
     finally:
         os.unlink(path)
     data = out[out.index("data =") + 6:]
@@ -122,13 +130,18 @@ for name, flags, remark, n, k in CASES:
             ref = x.astype(np.float64) @ (wp.T if linear else wp)
             upstream = jit(run([args.mlir_opt, "--allow-unregistered-dialect",
                                 "--sparsifier"], pruned)[0])
-            for pipe in ("--prune-cpu-pipeline", "--prune-cpu-pipeline=sparse=false",
-                         "--prune-cpu-pipeline=target=x86-avx2",
-                         "--prune-cpu-pipeline=target=aarch64-neon"):
+            pipes = ["--prune-cpu-pipeline", "--prune-cpu-pipeline=sparse=false",
+                     "--prune-cpu-pipeline=target=x86-avx2",
+                     "--prune-cpu-pipeline=target=aarch64-neon"]
+            if m == 32 and os.path.exists(LIBOMP):
+                # scf.parallel on two OpenMP threads (chunks of rows).
+                pipes += ["--prune-cpu-pipeline=threads=2",
+                          "--prune-cpu-pipeline=threads=2 sparse=false"]
+            for pipe in pipes:
                 low, err = run([args.prune_opt, pipe], pruned)
                 if "sparse=false" not in pipe and remark not in err:
                     sys.exit("FAIL %s: expected '%s' remark, got:\n%s" % (name, remark, err))
-                got = jit(low)
+                got = jit(low, threads="threads" in pipe)
                 tag = "%s linear=%s m=%d %s" % (name, linear, m, pipe)
                 if got.size != ref.size:
                     sys.exit("FAIL %s: %d values, expected %d" % (tag, got.size, ref.size))

@@ -31,6 +31,12 @@ struct PruneCPUPipelineOptions
       llvm::cl::desc("Lower pruned contractions to sparse kernels (false: "
                      "everything dense, the baseline)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("1: sequential code; N > 1: scf.parallel loops run on N "
+                     "OpenMP threads (link libomp); 0: OpenMP with the "
+                     "runtime's default thread count (OMP_NUM_THREADS)"),
+      llvm::cl::init(1)};
   PassOptions::Option<bool> cInterface{
       *this, "c-interface",
       llvm::cl::desc("Give public functions a C entry point "

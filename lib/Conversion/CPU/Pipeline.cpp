@@ -30,13 +30,25 @@ void mlir::prune::buildPruneCPUPipeline(
         "function-boundary-type-conversion=identity-layout-map},"
         "buffer-deallocation-pipeline,"
         "func.func(convert-linalg-to-loops),"
-        "canonicalize,"
-        "lower-affine,convert-vector-to-scf,convert-scf-to-cf,"
-        "expand-strided-metadata,lower-affine,"
-        "convert-vector-to-llvm,finalize-memref-to-llvm,"
+        "canonicalize,";
+  os << "lower-affine,convert-vector-to-scf,";
+  // Threads: the kernels' scf.parallel loops become OpenMP worksharing
+  // loops (libomp at run time). Their bodies sit in memref.alloca_scope,
+  // which must reach the LLVM dialect before the SCF -> CF conversion.
+  if (options.threads != 1) {
+    os << "convert-scf-to-openmp";
+    if (options.threads > 1)
+      os << "{num-threads=" << options.threads << "}";
+    os << ",expand-strided-metadata,lower-affine,finalize-memref-to-llvm,";
+  }
+  os << "convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+        "convert-vector-to-llvm{vector-transpose-lowering=shuffle1d},"
+        "finalize-memref-to-llvm,"
         "convert-arith-to-llvm,convert-math-to-llvm,convert-index-to-llvm,"
-        "convert-func-to-llvm,convert-cf-to-llvm,"
-        "reconcile-unrealized-casts";
+        "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,";
+  if (options.threads != 1)
+    os << "convert-openmp-to-llvm,";
+  os << "reconcile-unrealized-casts";
   std::string err;
   llvm::raw_string_ostream es(err);
   if (failed(parsePassPipeline(p, pm, es)))

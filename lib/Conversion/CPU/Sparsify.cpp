@@ -317,15 +317,18 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
         break;
       }
     KernelTile tile = chooseTile(target, mBatch, rows);
-    auto vecTy = VectorType::get({tile.lanes}, f32);
+    // Every kept weight reads its own activation row (no reuse across the
+    // row tile), so the rows of a reduction block are kept in L1.
+    chooseKBlock(tile, k, n, p.m);
     return buildRowTiledKernel(
-        b, loc, x, acc, n, tile,
-        [&](OpBuilder &b, Location loc, Value xT, Value row, Value mt,
-            ValueRange init) -> SmallVector<Value> {
+        b, loc, x, acc, n, k, tile,
+        [&](OpBuilder &b, Location loc, Value xT, Value row, Value kLo,
+            Value kHi, ValueRange init) -> SmallVector<Value> {
+          Value mC = indexConst(b, loc, p.m);
           auto loop = scf::ForOp::create(
-              b, loc, indexConst(b, loc, 0), indexConst(b, loc, k / p.m),
-              indexConst(b, loc, 1), init,
-              [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
+              b, loc, arith::DivUIOp::create(b, loc, kLo, mC),
+              arith::DivUIOp::create(b, loc, kHi, mC), indexConst(b, loc, 1),
+              init, [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
                 SmallVector<Value> next(accs.begin(), accs.end());
                 Value base =
                     arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.m));
@@ -347,13 +350,8 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
                         memref::LoadOp::create(b, loc, pos, ValueRange{o, jj});
                     Value kk =
                         arith::AddIOp::create(b, loc, base, castIdx(b, ps));
-                    Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
-                    for (int64_t u = 0; u < tile.unroll; ++u) {
-                      Value xv = readX(b, loc, xT, kk, mt, u * tile.lanes, tile,
-                                       mBatch);
-                      Value &a = next[r * tile.unroll + u];
-                      a = vector::FMAOp::create(b, loc, bv, xv, a);
-                    }
+                    SmallVector<Value> xv = readXRow(b, loc, xT, kk, tile);
+                    broadcastFMA(b, loc, v, xv, next, r, tile);
                   }
                 }
                 scf::YieldOp::create(b, loc, next);
@@ -378,10 +376,10 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
   while (rows > target.accRegisters || p.br % rows)
     --rows;
   KernelTile tile = chooseTile(target, mBatch, rows);
-  auto vecTy = VectorType::get({tile.lanes}, f32);
+  tile.chunkRows = rows;
   return buildRowTiledKernel(
-      b, loc, x, acc, n, tile,
-      [&](OpBuilder &b, Location loc, Value xT, Value row, Value mt,
+      b, loc, x, acc, n, k, tile,
+      [&](OpBuilder &b, Location loc, Value xT, Value row, Value, Value,
           ValueRange init) -> SmallVector<Value> {
         Value brow =
             arith::DivUIOp::create(b, loc, row, indexConst(b, loc, p.br));
@@ -407,20 +405,13 @@ Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
                     c ? arith::AddIOp::create(b, loc, kc, indexConst(b, loc, c))
                             .getResult()
                       : kc;
-                SmallVector<Value> xv;
-                for (int64_t u = 0; u < tile.unroll; ++u)
-                  xv.push_back(
-                      readX(b, loc, xT, kk, mt, u * tile.lanes, tile, mBatch));
+                SmallVector<Value> xv = readXRow(b, loc, xT, kk, tile);
                 for (int64_t r = 0; r < rows; ++r) {
                   Value rr = arith::AddIOp::create(b, loc, rOff,
                                                    indexConst(b, loc, r));
                   Value v = memref::LoadOp::create(
                       b, loc, vals, ValueRange{blk, rr, indexConst(b, loc, c)});
-                  Value bv = vector::BroadcastOp::create(b, loc, vecTy, v);
-                  for (int64_t u = 0; u < tile.unroll; ++u) {
-                    Value &a = next[r * tile.unroll + u];
-                    a = vector::FMAOp::create(b, loc, bv, xv[u], a);
-                  }
+                  broadcastFMA(b, loc, v, xv, next, r, tile);
                 }
               }
               scf::YieldOp::create(b, loc, next);

@@ -68,6 +68,10 @@ struct VectorizeDenseMatmul : OpRewritePattern<linalg::MatmulOp> {
     KernelTile tile = chooseTile(target, m, rows);
     while (tile.rows > 1 && tile.rows * tile.unroll > target.accRegisters)
       tile.rows /= 2;
+    // Each activation load feeds `rows` FMAs: the L2 keeps up, and
+    // reduction blocks measured slower (accumulator traffic); only the
+    // chunking of output rows is used.
+    chooseKBlock(tile, /*k=*/1, n, 1);
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
@@ -75,21 +79,15 @@ struct VectorizeDenseMatmul : OpRewritePattern<linalg::MatmulOp> {
     Value wBuf = bufferization::ToBufferOp::create(
         rewriter, loc, MemRefType::get(wTy.getShape(), wTy.getElementType()), w,
         /*read_only=*/true);
-    Type f32 = rewriter.getF32Type();
-    auto vecTy = VectorType::get({tile.lanes}, f32);
 
     Value y = buildRowTiledKernel(
-        rewriter, loc, x, acc, n, tile,
-        [&](OpBuilder &b, Location loc, Value xT, Value row, Value mt,
-            ValueRange init) -> SmallVector<Value> {
+        rewriter, loc, x, acc, n, k, tile,
+        [&](OpBuilder &b, Location loc, Value xT, Value row, Value kLo,
+            Value kHi, ValueRange init) -> SmallVector<Value> {
           auto loop = scf::ForOp::create(
-              b, loc, indexConst(b, loc, 0), indexConst(b, loc, k),
-              indexConst(b, loc, 1), init,
+              b, loc, kLo, kHi, indexConst(b, loc, 1), init,
               [&](OpBuilder &b, Location loc, Value kk, ValueRange accs) {
-                SmallVector<Value> xv;
-                for (int64_t u = 0; u < tile.unroll; ++u)
-                  xv.push_back(
-                      readX(b, loc, xT, kk, mt, u * tile.lanes, tile, m));
+                SmallVector<Value> xv = readXRow(b, loc, xT, kk, tile);
                 SmallVector<Value> next(accs.begin(), accs.end());
                 for (int64_t r = 0; r < tile.rows; ++r) {
                   Value col = row;
@@ -101,11 +99,7 @@ struct VectorizeDenseMatmul : OpRewritePattern<linalg::MatmulOp> {
                                                           ValueRange{col, kk})
                                  : memref::LoadOp::create(b, loc, wBuf,
                                                           ValueRange{kk, col});
-                  Value bw = vector::BroadcastOp::create(b, loc, vecTy, wv);
-                  for (int64_t u = 0; u < tile.unroll; ++u) {
-                    Value &a = next[r * tile.unroll + u];
-                    a = vector::FMAOp::create(b, loc, bw, xv[u], a);
-                  }
+                  broadcastFMA(b, loc, wv, xv, next, r, tile);
                 }
                 scf::YieldOp::create(b, loc, next);
               });
