@@ -17,6 +17,9 @@
 # CHECK: deconv: dense export vs torch {{.*}} OK
 # CHECK: resize: dense export vs torch {{.*}} OK
 # CHECK: fused-qkv: dense import vs ONNX Runtime {{.*}}; heads 2 -> 1, params [[Q0:[0-9]+]] -> {{[0-9]+}}; pruned export vs JIT {{.*}} OK
+# CHECK: examples/cnn.mlir --prune-filters=ratio=0.5: export vs JIT {{.*}} OK
+# CHECK: examples/mlp.mlir --prune-neurons=ratio=0.5: export vs JIT {{.*}} OK
+# CHECK: examples/transformer.mlir --prune-heads=ratio=0.5: export vs JIT {{.*}} OK
 # CHECK: export.mlir conv.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir softmax.mlir: export vs JIT {{.*}} OK
 # CHECK: export.mlir shapes.mlir: export vs JIT {{.*}} OK
@@ -146,6 +149,31 @@ def check_fused_qkv(args):
           "params %d -> %d; pruned export vs JIT max abs err %.3g; OK" % (err0, p0, p1, err))
 
 
+def check_examples(args):
+    """The bundled torch-mlir-style examples (not made by our importer),
+    pruned, exported, and run in ONNX Runtime against prune-run."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+    rng = np.random.default_rng(1)
+    for name, flags in (("cnn", ["--prune-filters=ratio=0.5"]),
+                        ("mlp", ["--prune-neurons=ratio=0.5"]),
+                        ("transformer", ["--prune-heads=ratio=0.5"])):
+        text = prune(args, open(os.path.join(root, name + ".mlir")).read(), flags)
+        sig = re.search(r"func\.func @forward\((.*?)\) ->", text).group(1)
+        shapes = [tuple(int(d) for d in t.split("x")[:-1])
+                  for t in re.findall(r"tensor<([0-9x]+f32)>", sig)]
+        xs = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+        jit = onnxtest.prune_run(args.prune_run, text, xs, args.workdir, "ex-" + name)
+        path = os.path.join(args.workdir, "ex-%s.onnx" % name)
+        onnxtest.export_onnx(args, text, path)
+        onnxtest.onnx_check(path)
+        got = onnxtest.ort_run(args.npm_dir, path, dict(zip(onnxtest.onnx_inputs(path), xs)),
+                               args.workdir)
+        err = max(onnxtest.compare(g, j, rtol=1e-5, atol=1e-5, what=name)
+                  for g, j in zip(got, jit))
+        print("examples/%s.mlir %s: export vs JIT max abs err %.3g; OK"
+              % (name, " ".join(flags), err))
+
+
 def check_handwritten(args):
     """The hand-written modules of test/Target/ONNX/export.mlir: exported,
     run in ONNX Runtime and compared with their JIT run on random inputs."""
@@ -185,6 +213,7 @@ def main():
     check_model(args, "deconv", zoo.Deconv(), (1, 8, 5, 7))
     check_model(args, "resize", zoo.Resize(), (1, 3, 5, 6))
     check_fused_qkv(args)
+    check_examples(args)
     check_handwritten(args)
 
 

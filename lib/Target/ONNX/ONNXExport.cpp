@@ -720,9 +720,25 @@ LogicalResult Exporter::exportReduction(linalg::GenericOp op) {
     else
       kept.push_back(getAffineDimExpr(d, op.getContext()));
   }
-  if (maps[1] != AffineMap::get(maps[1].getNumDims(), 0, kept, op.getContext()))
-    return fail(op, "the output map of the reduction does not keep the "
-                    "parallel dims in order");
+  // keepdims=0: the output map lists the parallel dims in order; keepdims=1
+  // (torch-mlir's form): dim j or, where j is reduced, the constant 0.
+  bool keepDims = false;
+  if (maps[1] !=
+      AffineMap::get(maps[1].getNumDims(), 0, kept, op.getContext())) {
+    AffineMap m = maps[1];
+    keepDims = m.getNumResults() == m.getNumDims();
+    for (unsigned j = 0; keepDims && j < m.getNumResults(); ++j) {
+      AffineExpr e = m.getResult(j);
+      if (llvm::is_contained(axes, int64_t(j)))
+        keepDims = isa<AffineConstantExpr>(e) &&
+                   cast<AffineConstantExpr>(e).getValue() == 0;
+      else
+        keepDims = e == getAffineDimExpr(j, op.getContext());
+    }
+    if (!keepDims)
+      return fail(op, "the output map of the reduction neither drops nor "
+                      "keeps (as 0) the reduced dims in order");
+  }
   Block *body = op.getBody();
   Operation *yield = body->getTerminator();
   Operation *comb = yield->getOperand(0).getDefiningOp();
@@ -741,11 +757,11 @@ LogicalResult Exporter::exportReduction(linalg::GenericOp op) {
   std::string out;
   if (isSum) {
     onnx::NodeProto *n = node("ReduceSum", {*x, intInit("axes", axes)}, out);
-    attrInt(n, "keepdims", 0);
+    attrInt(n, "keepdims", keepDims);
   } else {
     onnx::NodeProto *n = node("ReduceMax", {*x}, out);
     attrInts(n, "axes", axes);
-    attrInt(n, "keepdims", 0);
+    attrInt(n, "keepdims", keepDims);
   }
   FailureOr<std::string> y =
       accumulate(op.getDpsInitOperand(0)->get(), out, isSum ? "Add" : "Max",
