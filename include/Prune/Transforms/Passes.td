@@ -392,4 +392,166 @@ def PruneReport : Pass<"prune-report", "ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Schedules and dynamic pruning (docs/schedules.md)
+//===----------------------------------------------------------------------===//
+
+def PruneIterative : Pass<"prune-iterative", "ModuleOp"> {
+  let summary = "Reach a target sparsity in steps, re-scoring and repairing "
+                "between them";
+  let description = [{
+    Runs a per-step pass pipeline `steps` times on the module. In the
+    pipeline text, `@ratio@` stands for the step's sparsity (cumulative: a
+    fraction of the whole weight, what fine-grained passes take),
+    `@increment@` for the fraction of what is left that the step removes,
+    `(r_s - r_{s-1}) / (1 - r_{s-1})` (what structural passes that shrink
+    the model take), and `@step@` for the step number (1-based). The ratio
+    of step s (of S) is
+    * `schedule=linear`: `target * s / S`;
+    * `schedule=cubic` (Zhu & Gupta 2017): `target * (1 - (1 - s / S)^3)`,
+      large steps first while there are many redundant weights, small ones
+      at the end.
+    The last step reaches `target`. Every step re-scores the module as the
+    previous step left it, so a pipeline with calibration and repair
+    (`prune-calibrate`, `prune-reconstruct`) re-measures and refits between
+    steps. Masks are monotone: a weight element that is zero before a step
+    is zero after it (the pass re-zeroes, with a remark, any element a step
+    revived). Each step reports the sparsity it reached with a remark.
+
+    The whole run is one transaction: a pipeline that does not parse, a
+    target outside [0, 1), `steps < 1` or a step that fails leaves the
+    module as it was.
+
+    Example (the default pipeline is `prune-unstructured{ratio=@ratio@}`):
+
+    ```
+    prune-opt model.mlir --pass-pipeline='builtin.module(prune-iterative{
+        target=0.7 steps=4 schedule=cubic
+        pipeline="prune-calibrate{inputs=calib.npy},prune-unstructured{ratio=@ratio@ metric=wanda},prune-reconstruct"})'
+    ```
+
+    prunes to 0.4 (step 1), 0.6125, 0.6891, 0.7 with a fresh calibration
+    and a least-squares repair after each.
+  }];
+  let options = [
+    Option<"target", "target", "double", /*default=*/"0.5",
+           "Sparsity to reach after the last step, in [0, 1)">,
+    Option<"steps", "steps", "int64_t", /*default=*/"4",
+           "Number of steps (>= 1)">,
+    Option<"schedule", "schedule", "std::string", /*default=*/"\"linear\"",
+           "How the ratio grows: 'linear' or 'cubic' (Zhu & Gupta)">,
+    Option<"pipeline", "pipeline", "std::string",
+           /*default=*/"\"prune-unstructured{ratio=@ratio@}\"",
+           "Pass pipeline run at each step (anchored on builtin.module); "
+           "@ratio@ is replaced by the step's ratio, @increment@ by the "
+           "fraction of the rest it removes, @step@ by its number">,
+  ];
+  let dependentDialects = ["::mlir::prune::PruneDialect"];
+}
+
+def PruneInsertMasks : Pass<"prune-insert-masks", "ModuleOp"> {
+  let summary = "Make every weight `w * mask` with the mask a runtime value";
+  let description = [{
+    For every prunable weight `W` (a constant that feeds a contraction or a
+    convolution) inserts `linalg.generic { arith.mulf }` computing `W * M`
+    and makes every use of `W` use the product. The mask `M` (same shape and
+    element type as `W`) is
+    * `as=argument`: a new argument appended to the function, with the
+      argument attribute `prune.mask = "<weight name>"`;
+    * `as=global`: a mutable `memref.global` named `prune_mask_<N>` (with
+      `prune_mask = "<weight name>"`), read with `memref.get_global` and
+      `bufferization.to_tensor`; a runtime writes it between calls.
+    The initial mask (the global's initial value) is `init=current`: 1
+    where the weight is non-zero now, 0 where it is zero; or `init=ones`.
+    A training loop can then update the masks without recompiling, e.g.
+    with the gradual-magnitude schedule of `scripts/prune-schedule.py`.
+
+    Before:
+
+    ```mlir
+    func.func @f(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+      %w = arith.constant dense<[[1.0, 0.0], [0.5, 3.0]]> : tensor<2x2xf32>
+      %0 = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) ...
+    ```
+
+    After `--prune-insert-masks="as=argument"`:
+
+    ```mlir
+    func.func @f(%x: tensor<1x2xf32>, %mask: tensor<2x2xf32> {prune.mask = "weight0"}) -> tensor<1x2xf32> {
+      %w = arith.constant dense<[[1.0, 0.0], [0.5, 3.0]]> : tensor<2x2xf32>
+      %m = linalg.generic {...} ins(%w, %mask : ...) outs(...) { arith.mulf }
+      %0 = linalg.matmul ins(%x, %m : tensor<1x2xf32>, tensor<2x2xf32>) ...
+    ```
+
+    With `as=argument` a function that is called from the module (its
+    callers would need the new argument) is refused with an error, and
+    nothing changes.
+  }];
+  let options = [
+    Option<"as", "as", "std::string", /*default=*/"\"argument\"",
+           "Where masks live: 'argument' or 'global'">,
+    Option<"init", "init", "std::string", /*default=*/"\"current\"",
+           "Initial mask: 'current' (the weight's non-zeros) or 'ones'">,
+    PruneExcludeOption,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
+}
+
+def PruneReluSkip : Pass<"prune-relu-skip", "ModuleOp"> {
+  let summary = "Skip, at run time, the work of hidden units a ReLU zeroed";
+  let description = [{
+    Rewrites `linalg.matmul(relu(h), W)` (a ReLU MLP's second layer) so that
+    hidden units that are zero at run time cost nothing: the product
+    becomes a loop over the hidden units that accumulates a unit's row of
+    `W` only when its activation is non-zero. With `granularity=row` every
+    row of the batch is treated separately (`scf.for` over rows and units,
+    `scf.if` on the activation, an axpy of the weight row); with
+    `granularity=batch` a unit is skipped when its whole column is zero
+    (one rank-1 update per live unit). Zero activations contribute exactly
+    zero, so the result is the same as the dense product.
+
+    The ReLU is a `linalg.generic` with one input whose body is
+    `arith.maximumf` / `arith.maxnumf` with 0 (either order), or
+    `arith.cmpf ugt/ogt` with 0 followed by `arith.select`. A matmul whose
+    left operand is not such a ReLU, that has transposed indexing maps or
+    dynamic shapes, is left alone with a remark.
+
+    Before:
+
+    ```mlir
+    %h = linalg.generic {...} ins(%a : tensor<4x256xf32>) ... { arith.maximumf %in, %zero }
+    %y = linalg.matmul ins(%h, %w : tensor<4x256xf32>, tensor<256x10xf32>) outs(%acc : tensor<4x10xf32>)
+    ```
+
+    After `--prune-relu-skip` (granularity=row):
+
+    ```mlir
+    %y = scf.for %i = %c0 to %c4 step %c1 iter_args(%o = %acc) -> (tensor<4x10xf32>) {
+      %r = scf.for %k = %c0 to %c256 step %c1 iter_args(%o2 = %o) -> (tensor<4x10xf32>) {
+        %a = tensor.extract %h[%i, %k] : tensor<4x256xf32>
+        %live = arith.cmpf une, %a, %zero : f32
+        %n = scf.if %live -> (tensor<4x10xf32>) {
+          // o2[i, :] += a * w[k, :]
+        } else {
+          scf.yield %o2 : tensor<4x10xf32>
+        }
+        scf.yield %n : tensor<4x10xf32>
+      }
+      scf.yield %r : tensor<4x10xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"row\"",
+           "'row': skip per batch row; 'batch': skip units dead for the "
+           "whole batch">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // PRUNE_TRANSFORMS_PASSES_TD
