@@ -205,6 +205,7 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     total.flopsBefore += baselineFlops - currentFlops;
     total.paramsBefore += baselineParams - currentParams;
 
+    collectLowering(module, discovery);
     if (!quiet)
       printTable(rows, total);
     if (!output.empty() && failed(writeJson(module, rows, total)))
@@ -246,8 +247,19 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     for (auto &[kind, count] : removed)
       removedJson[kind] = count;
     totalJson["removed"] = std::move(removedJson);
-    llvm::json::Value doc = llvm::json::Object{{"weights", std::move(weights)},
-                                               {"total", std::move(totalJson)}};
+    llvm::json::Object docObject{{"weights", std::move(weights)},
+                                 {"total", std::move(totalJson)}};
+    if (!loweringOf.empty()) {
+      std::vector<std::string> lines;
+      for (auto &[op, text] : loweringOf)
+        lines.push_back(text);
+      llvm::sort(lines);
+      llvm::json::Array lowering;
+      for (std::string &l : lines)
+        lowering.push_back(std::move(l));
+      docObject["lowering"] = std::move(lowering);
+    }
+    llvm::json::Value doc = std::move(docObject);
     std::string error;
     auto file = openOutputFile(output, &error);
     if (!file)
@@ -267,6 +279,32 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
       return nullptr;
     }
     return file;
+  }
+
+  /// What prune-sparsify decided (its `prune_lowering` records): the
+  /// contractions it kept dense and why, and the kernels it emitted.
+  DenseMap<Operation *, std::string> loweringOf;
+  void collectLowering(ModuleOp module, const WeightDiscovery &discovery) {
+    module.walk([&](Operation *op) {
+      auto rec = op->getAttrOfType<StringAttr>("prune_lowering");
+      if (!rec)
+        return;
+      std::string who;
+      for (auto [w, u] : discovery.getWeightsOf(op))
+        who = w->name;
+      loweringOf[op] = who.empty() ? rec.str() : who + ": " + rec.str();
+    });
+  }
+  void printLowering() {
+    if (loweringOf.empty())
+      return;
+    std::vector<std::string> lines;
+    for (auto &[op, text] : loweringOf)
+      lines.push_back(text);
+    llvm::sort(lines);
+    llvm::errs() << "lowering (prune-sparsify):\n";
+    for (const std::string &l : lines)
+      llvm::errs() << "  " << l << "\n";
   }
 
   void printTable(ArrayRef<WeightRow> rows, const WeightRow &total) {
@@ -298,6 +336,7 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
                        (long long)total.nonzeros, (long long)total.denseBytes,
                        (long long)total.compressedBytes, total.flopsBefore,
                        total.flopsAfter, reduction);
+    printLowering();
     if (removed.empty() && total.paramsBefore == total.params)
       return;
     os << "structural: parameters " << total.paramsBefore << " -> "

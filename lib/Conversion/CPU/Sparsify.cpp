@@ -76,13 +76,20 @@ private:
 };
 } // namespace
 
+/// String attribute prune-sparsify leaves on a contraction it kept dense
+/// ("kept dense: <why>") and on the result of a kernel it emitted.
+static constexpr StringLiteral kLoweringAttr = "prune_lowering";
+
 static std::string fmtBytes(int64_t b) { return std::to_string(b) + " B"; }
 
 LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
                               const WeightDiscovery &discovery) {
   Operation *op = linalgOp;
+  // The decision is also recorded on the op (prune-report lists it).
   auto dense = [&](const Twine &why) {
     op->emitRemark() << "prune-sparsify: kept dense: " << why;
+    op->setAttr(kLoweringAttr,
+                StringAttr::get(op->getContext(), "kept dense: " + why));
     return success();
   };
   auto mm = dyn_cast<linalg::MatmulOp>(op);
@@ -156,9 +163,14 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
     os << "BSR " << p.br << "x" << p.bc << " kernel (" << p.nnzb << " blocks)";
   else
     os << "CSR kernel (" << p.nnzb << " non-zeros)";
-  op->emitRemark() << "prune-sparsify: " << desc << " for " << target.name
-                   << ", weight " << fmtBytes(p.denseBytes) << " -> "
-                   << fmtBytes(p.packedBytes);
+  os << " for " << target.name << ", weight " << fmtBytes(p.denseBytes)
+     << " -> " << fmtBytes(p.packedBytes);
+  op->emitRemark() << "prune-sparsify: " << desc;
+  if (Operation *def = y.getDefiningOp())
+    def->setAttr(kLoweringAttr,
+                 StringAttr::get(op->getContext(), "sparse: " + desc +
+                                                       " (weight '" +
+                                                       weight->name + "')"));
   return success();
 }
 
