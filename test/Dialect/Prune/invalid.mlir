@@ -221,7 +221,7 @@ func.func @unknown_granularity() attributes {test.i = #prune.importance<metric =
 // #prune.target
 //===----------------------------------------------------------------------===//
 
-// expected-error @+1 {{unknown target 'foo'; built-in targets are 'x86-avx2', 'x86-avx512', 'aarch64-neon', 'nvidia-sm80', 'nvidia-sm90', 'intel-amx'; a custom target must give 'nm', 'block' or 'vector_width'}}
+// expected-error @+1 {{unknown target 'foo'; built-in targets are 'x86-avx2', 'x86-avx512', 'aarch64-neon', 'nvidia-sm80', 'nvidia-sm90', 'intel-amx', 'arm-sme'; a custom target must give 'nm', 'block' or 'vector_width'}}
 func.func @unknown_target() attributes {test.t = #prune.target<name = "foo">}
 
 // -----

@@ -58,4 +58,40 @@ def PruneAMXBlockSparse : Pass<"prune-amx-block-sparse", "ModuleOp"> {
   ];
 }
 
+def PruneSMEBlockSparse : Pass<"prune-sme-block-sparse", "ModuleOp"> {
+  let summary = "Lower f32 matmuls with constant weights to Arm SME outer "
+                "products that skip all-zero weight blocks";
+  let description = [{
+    Rewrites every static f32 `linalg.matmul` `Y[M, N] = X[M, K] * W[K, N]
+    + C` with a constant `W` (found by `WeightDiscovery`, possibly behind a
+    `linalg.transpose`) and `M`, `N`, `K` multiples of the ZA tile side
+    `S = svl / 32` into outer products on scalable vectors
+    (`vector<[4]xf32>`, accumulators `vector<[4]x[4]xf32>`), which the
+    ArmSME lowering (`convert-vector-to-arm-sme`, `enable-arm-streaming`,
+    ...) maps to `fmopa` on ZA tiles:
+
+    * `W` is cut into S x S blocks at compile time; for every S rows of `X`
+      and every output column tile, only the blocks of that column that are
+      not all zero get a loop of S outer products (`X^T[k, rows] x W[k,
+      cols]`); column tiles with no non-zero block are not touched.
+    * The schedule needs the streaming vector length to be `svl` bits; the
+      kernel asserts `vector.vscale == svl / 128` at run time (`cf.assert`).
+
+    `skip-zero-tiles=false` issues every block (the dense baseline).
+    Anything else is left alone with a remark.
+  }];
+  let options = [
+    Option<"svl", "svl", "int64_t", /*default=*/"512",
+           "Streaming vector length in bits the schedule is built for">,
+    Option<"skipZeroTiles", "skip-zero-tiles", "bool", /*default=*/"true",
+           "Issue no outer products for all-zero weight blocks">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::cf::ControlFlowDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // PRUNE_CONVERSION_ACCEL_PASSES_TD

@@ -404,6 +404,9 @@ static ArrayRef<BuiltinTarget> getBuiltinTargets() {
       // [K, N] weight block one 16x32 VNNI B tile holds, so all-zero blocks
       // cost no tile operation (prune-amx-block-sparse).
       {"intel-amx", {}, {32, 16}, 512, 0.9},
+      // Arm SME at a 512-bit streaming vector length: a 16x16 f32 ZA tile
+      // per outer product, weight blocks of 16x16 (prune-sme-block-sparse).
+      {"arm-sme", {}, {16, 16}, 512, 0.9},
   };
   return targets;
 }

@@ -195,10 +195,13 @@ def Prune_TargetAttr : Prune_Attr<"Target", "target"> {
     unstructured sparse code beats dense code (`min_sparsity`).
 
     The built-in names `x86-avx2`, `x86-avx512`, `aarch64-neon`,
-    `nvidia-sm80`, `nvidia-sm90` and `intel-amx` need no further fields:
+    `nvidia-sm80`, `nvidia-sm90`, `intel-amx` and `arm-sme` need no further
+    fields:
     `#prune.target<name = "nvidia-sm80">` means sm_80 with 2:4 sparse tensor
     cores; `intel-amx` is a tile accelerator with no N:M support whose
-    `block` `[32, 16]` is the weight block of one bf16 tile multiply. A
+    `block` `[32, 16]` is the weight block of one bf16 tile multiply, and
+    `arm-sme` (512-bit streaming vector length) one whose `block` `[16, 16]`
+    is the weight block of 16 f32 outer products on a ZA tile. A
     custom target spells its capabilities out, and a field given
     with a built-in name overrides the built-in value:
 
