@@ -446,6 +446,8 @@ void PruneCalibratePass::runOnOperation() {
           makeResource(
               RankedTensorType::get({s.channels, s.channels}, b.getF64Type()),
               key + "_gram", asBytes(g)));
+    }
+    if (gram && weight.type.getElementType().isF32()) {
       entries.emplace_back(
           b.getStringAttr("dense"),
           makeResource(

@@ -14,6 +14,7 @@
 #include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <Eigen/Dense>
@@ -41,6 +42,9 @@ struct PruneReconstructPass
 struct Plan {
   const Weight *weight;
   std::vector<float> values;
+  /// Bias compensation: the bias constant and its new values.
+  arith::ConstantOp bias;
+  std::vector<float> biasValues;
 };
 
 using RowMatrix =
@@ -82,6 +86,110 @@ static void getOffsets(ArrayRef<int64_t> shape, ArrayRef<int64_t> colDims,
   };
   enumerate(false, rowOffset);
   enumerate(true, colOffset);
+}
+
+/// Like getOffsets for the original (`denseShape`) weight, plus, for every
+/// original row and column, its offset in the current weight of `shape`
+/// (structurally shrunk; `kept[d]` the original indices of dim d it kept,
+/// empty when whole), or -1 where it was removed.
+static void
+getMappedOffsets(ArrayRef<int64_t> denseShape, ArrayRef<int64_t> shape,
+                 ArrayRef<SmallVector<int64_t>> kept, ArrayRef<int64_t> colDims,
+                 std::vector<int64_t> &rowOrig, std::vector<int64_t> &colOrig,
+                 std::vector<int64_t> &rowCur, std::vector<int64_t> &colCur) {
+  int64_t rank = denseShape.size();
+  SmallVector<int64_t> origStrides(rank, 1), curStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    origStrides[d] = origStrides[d + 1] * denseShape[d + 1];
+    curStrides[d] = curStrides[d + 1] * shape[d + 1];
+  }
+  auto enumerate = [&](bool cols, std::vector<int64_t> &orig,
+                       std::vector<int64_t> &cur) {
+    orig.assign(1, 0);
+    cur.assign(1, 0);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (llvm::is_contained(colDims, d) != cols)
+        continue;
+      std::vector<int64_t> map(denseShape[d], -1);
+      if (kept[d].empty())
+        std::iota(map.begin(), map.end(), 0);
+      else
+        for (auto [i, k] : llvm::enumerate(kept[d]))
+          map[k] = i;
+      std::vector<int64_t> nextOrig, nextCur;
+      for (auto [o, c] : llvm::zip(orig, cur))
+        for (int64_t i = 0; i < denseShape[d]; ++i) {
+          nextOrig.push_back(o + i * origStrides[d]);
+          nextCur.push_back(c < 0 || map[i] < 0 ? -1
+                                                : c + map[i] * curStrides[d]);
+        }
+      orig = std::move(nextOrig);
+      cur = std::move(nextCur);
+    }
+  };
+  enumerate(false, rowOrig, rowCur);
+  enumerate(true, colOrig, colCur);
+}
+
+/// The bias (or BatchNorm shift) that the output of `weight`'s only consumer
+/// goes through next: an elementwise linalg.generic computing `y + b` or
+/// `y - b` with `b` a 1-D constant along the dim of `y` that the weight's
+/// output dim becomes, read by nothing else. `sign` is +1 for add, -1 for
+/// sub. Sets `why` and returns null when there is none.
+static arith::ConstantOp findBias(const Weight &weight, double &sign,
+                                  std::string &why) {
+  if (weight.uses.size() != 1 || weight.outputDim < 0) {
+    why = "it has more than one consumer or no single output dim";
+    return {};
+  }
+  const WeightUse &use = weight.uses.front();
+  linalg::LinalgOp consumer = use.consumer;
+  int64_t operandDim = use.getOperandDim(weight.outputDim);
+  if (consumer->getNumResults() != 1 || operandDim < 0) {
+    why = "its consumer's output channel cannot be traced";
+    return {};
+  }
+  AffineMap weightMap = consumer.getMatchingIndexingMap(
+      &consumer->getOpOperand(use.operandNumber));
+  auto loop = dyn_cast<AffineDimExpr>(weightMap.getResult(operandDim));
+  AffineMap outMap = consumer.getIndexingMapMatchingResult(
+      cast<OpResult>(consumer->getResult(0)));
+  std::optional<unsigned> outDim =
+      loop ? outMap.getResultPosition(loop) : std::nullopt;
+  Value y = consumer->getResult(0);
+  auto generic = y.hasOneUse()
+                     ? dyn_cast<linalg::GenericOp>(*y.getUsers().begin())
+                     : linalg::GenericOp();
+  if (!outDim || !generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      generic.getDpsInputs()[0] != y) {
+    why = "its output does not go straight into a bias add";
+    return {};
+  }
+  auto bias = generic.getDpsInputs()[1].getDefiningOp<arith::ConstantOp>();
+  AffineMap yMap =
+      generic.getMatchingIndexingMap(generic.getDpsInputOperand(0));
+  AffineMap bMap =
+      generic.getMatchingIndexingMap(generic.getDpsInputOperand(1));
+  Block &body = generic.getRegion().front();
+  Operation *op = body.getTerminator()->getOperand(0).getDefiningOp();
+  auto biasType =
+      bias ? dyn_cast<RankedTensorType>(bias.getType()) : RankedTensorType();
+  if (!bias || !biasType || biasType.getRank() != 1 ||
+      !biasType.getElementType().isF32() || !bias->hasOneUse() ||
+      !yMap.isIdentity() || bMap.getNumResults() != 1 ||
+      bMap.getResult(0) != yMap.getResult(*outDim) || !op ||
+      op->getBlock() != &body || &body.front() != op ||
+      !isa<arith::AddFOp, arith::SubFOp>(op) ||
+      op->getOperand(0) != body.getArgument(0) ||
+      op->getOperand(1) != body.getArgument(1)) {
+    why = "its output does not go straight into a bias add (y + b or y - b "
+          "with a 1-D f32 constant b of its own)";
+    return {};
+  }
+  sign = isa<arith::AddFOp>(op) ? 1.0 : -1.0;
+  return bias;
 }
 
 /// SparseGPT (Frantar & Alistarh 2023, Algorithm 1 without quantization) on
@@ -193,29 +301,117 @@ void PruneReconstructPass::runOnOperation() {
     auto gramAttr = calib.getAs<ElementsAttr>("gram");
     auto denseAttr = calib.getAs<ElementsAttr>("dense");
     auto dimAttr = calib.getAs<IntegerAttr>("dim");
-    if (!gramAttr || !denseAttr || !dimAttr) {
-      remark("calibration recorded no Gram matrix for it (a convolution, a "
-             "weight over max-gram-dim, or gram=false)");
-      continue;
-    }
     if (!weight.type.getElementType().isF32()) {
       remark("only f32 weights are refitted");
       continue;
     }
+    // After structural removal the record describes the dense_shape weight;
+    // prune.kept says which of its indices are left.
+    int64_t rank = weight.type.getRank();
+    SmallVector<int64_t> denseShape(weight.type.getShape());
+    SmallVector<SmallVector<int64_t>> kept(rank);
+    bool shrunk = false;
+    if (auto keptAttr =
+            weight.op->getAttrOfType<ArrayAttr>(PruneDialect::kKeptAttrName)) {
+      auto shapeAttr = weight.op->getAttrOfType<DenseI64ArrayAttr>(
+          PruneDialect::kDenseShapeAttrName);
+      if (!shapeAttr || shapeAttr.size() != rank ||
+          keptAttr.size() != static_cast<size_t>(rank)) {
+        remark("prune.kept without a matching prune.dense_shape");
+        continue;
+      }
+      denseShape.assign(shapeAttr.asArrayRef().begin(),
+                        shapeAttr.asArrayRef().end());
+      for (int64_t d = 0; d < rank; ++d) {
+        ArrayRef<int64_t> idx =
+            cast<DenseI64ArrayAttr>(keptAttr[d]).asArrayRef();
+        kept[d].assign(idx.begin(), idx.end());
+        shrunk |= !idx.empty();
+      }
+    }
+    if (!dimAttr) {
+      weight.op.emitError("prune-reconstruct: the calibration record of '")
+          << weight.name << "' has no 'dim'";
+      return signalPassFailure();
+    }
+    int64_t dim = dimAttr.getInt();
+    if (!gramAttr || !denseAttr) {
+      // No Gram matrix: if inputs were removed, fold their mean
+      // contribution into the bias (bias / BatchNorm compensation).
+      if (!shrunk || kept[dim].empty()) {
+        remark("calibration recorded no Gram matrix for it (a convolution, "
+               "a weight over max-gram-dim, or gram=false)");
+        continue;
+      }
+      auto meanAttr = calib.getAs<ElementsAttr>("mean");
+      FailureOr<std::vector<char>> meanRaw =
+          meanAttr ? getRawData(meanAttr, Float32Type::get(&getContext()))
+                   : FailureOr<std::vector<char>>(failure());
+      std::string why;
+      double sign = 1;
+      arith::ConstantOp bias = findBias(weight, sign, why);
+      if (failed(meanRaw) || !bias) {
+        remark(Twine("inputs were removed but there is no Gram matrix, and "
+                     "no bias compensation either: ") +
+               (failed(meanRaw) ? "no 'mean' recorded" : why.c_str()));
+        continue;
+      }
+      // The removed inputs' weights are gone from the constant: they come
+      // from 'dense' when recorded; without it they cannot be known.
+      auto denseOnly = calib.getAs<ElementsAttr>("dense");
+      FailureOr<std::vector<char>> denseRaw =
+          denseOnly ? getRawData(denseOnly, Float32Type::get(&getContext()))
+                    : FailureOr<std::vector<char>>(failure());
+      if (failed(denseRaw)) {
+        remark("inputs were removed, but the calibration record keeps no "
+               "copy ('dense') of their weights to compensate for");
+        continue;
+      }
+      const auto *mean = reinterpret_cast<const float *>(meanRaw->data());
+      const auto *w0 = reinterpret_cast<const float *>(denseRaw->data());
+      std::vector<int64_t> rowOrig, colOrig, rowCur, colCur;
+      getMappedOffsets(denseShape, weight.type.getShape(), kept, {dim}, rowOrig,
+                       colOrig, rowCur, colCur);
+      // Output index of every original row.
+      int64_t outSize = denseShape[weight.outputDim];
+      int64_t outInner = 1;
+      for (int64_t d = weight.outputDim + 1; d < rank; ++d)
+        outInner *= denseShape[d];
+      std::vector<double> delta(outSize, 0.0);
+      for (size_t r = 0; r < rowOrig.size(); ++r)
+        for (size_t j = 0; j < colOrig.size(); ++j)
+          if (colCur[j] < 0)
+            delta[(rowOrig[r] / outInner) % outSize] +=
+                double(w0[rowOrig[r] + colOrig[j]]) * mean[j];
+      FailureOr<WeightData> biasData = WeightData::get(bias);
+      if (failed(biasData))
+        return signalPassFailure();
+      std::vector<float> biasValues;
+      biasData->toFloat(biasValues);
+      ArrayRef<int64_t> outKept = kept[weight.outputDim];
+      if (static_cast<int64_t>(biasValues.size()) !=
+          weight.type.getDimSize(weight.outputDim)) {
+        remark("its bias does not match its output dim");
+        continue;
+      }
+      for (size_t o = 0; o < biasValues.size(); ++o)
+        biasValues[o] += sign * delta[outKept.empty() ? o : outKept[o]];
+      Plan plan{&weight, {}, bias, std::move(biasValues)};
+      plans.push_back(std::move(plan));
+      continue;
+    }
     if (cast<ShapedType>(denseAttr.getType()).getShape() !=
-        weight.type.getShape()) {
+        ArrayRef<int64_t>(denseShape)) {
       remark("its shape changed since calibration");
       continue;
     }
-    int64_t dim = dimAttr.getInt();
-    int64_t rank = weight.type.getRank();
     Builder b(&getContext());
     if (dim < 0 || dim >= rank) {
       weight.op.emitError("prune-reconstruct: calibration 'dim' ")
           << dim << " is out of range";
       return signalPassFailure();
     }
-    int64_t k = weight.type.getDimSize(dim);
+    int64_t k = denseShape[dim];
     auto gramType = cast<ShapedType>(gramAttr.getType());
     FailureOr<std::vector<char>> gramRaw = getRawData(gramAttr, b.getF64Type());
     FailureOr<std::vector<char>> denseRaw =
@@ -251,8 +447,9 @@ void PruneReconstructPass::runOnOperation() {
       return signalPassFailure();
     };
 
-    std::vector<int64_t> rowOffset, colOffset;
-    getOffsets(weight.type.getShape(), {dim}, rowOffset, colOffset);
+    std::vector<int64_t> rowOffset, colOffset, rowCur, colCur;
+    getMappedOffsets(denseShape, weight.type.getShape(), kept, {dim}, rowOffset,
+                     colOffset, rowCur, colCur);
     int64_t numRows = rowOffset.size();
     std::vector<float> out(current.size());
 
@@ -260,7 +457,11 @@ void PruneReconstructPass::runOnOperation() {
     // weight; weights without an unstructured or N:M record keep their mask.
     bool select = false;
     Selection sel;
-    if (method == "sparsegpt") {
+    if (method == "sparsegpt" && shrunk) {
+      weight.op->emitRemark("weight '")
+          << weight.name
+          << "': structurally shrunk; refitted with its current zeros";
+    } else if (method == "sparsegpt") {
       auto sparsity = weight.op->getAttrOfType<SparsityAttr>(
           PruneDialect::kSparsityAttrName);
       if (sparsity && sparsity.getPattern() == SparsityKind::Unstructured) {
@@ -309,7 +510,7 @@ void PruneReconstructPass::runOnOperation() {
           out[rowOffset[row] + colOffset[j]] = static_cast<float>(w(row, j));
         }
       if (!refit) {
-        plans.push_back(Plan{&weight, std::move(out)});
+        plans.push_back(Plan{&weight, std::move(out), {}, {}});
         continue;
       }
       // Keep SparseGPT's mask, and give the kept weights the exact
@@ -331,12 +532,14 @@ void PruneReconstructPass::runOnOperation() {
     Eigen::LLT<Eigen::MatrixXd> lastLlt;
     bool haveLast = false;
     for (int64_t row = 0; row < numRows; ++row) {
+      if (rowCur[row] < 0)
+        continue; // a removed output
       Eigen::VectorXd w0(k);
       std::vector<int> kept, pruned;
       for (int64_t j = 0; j < k; ++j) {
-        int64_t e = rowOffset[row] + colOffset[j];
-        w0[j] = dense[e];
-        (current[e] != 0 ? kept : pruned).push_back(j);
+        w0[j] = dense[rowOffset[row] + colOffset[j]];
+        bool keep = colCur[j] >= 0 && current[rowCur[row] + colCur[j]] != 0;
+        (keep ? kept : pruned).push_back(j);
       }
       Eigen::VectorXd w = Eigen::VectorXd::Zero(k);
       if (pruned.empty()) {
@@ -367,15 +570,23 @@ void PruneReconstructPass::runOnOperation() {
       for (int64_t j = 0; j < k; ++j) {
         if (!std::isfinite(w[j]))
           return singular("(row " + Twine(row) + " became not finite)");
-        out[rowOffset[row] + colOffset[j]] = static_cast<float>(w[j]);
+        if (colCur[j] >= 0)
+          out[rowCur[row] + colCur[j]] = static_cast<float>(w[j]);
       }
     }
-    plans.push_back(Plan{&weight, std::move(out)});
+    plans.push_back(Plan{&weight, std::move(out), {}, {}});
   }
 
-  for (Plan &plan : plans)
-    writeValues(
-        plan.weight->op,
-        ArrayRef<char>(reinterpret_cast<const char *>(plan.values.data()),
-                       plan.values.size() * sizeof(float)));
+  for (Plan &plan : plans) {
+    if (!plan.values.empty())
+      writeValues(
+          plan.weight->op,
+          ArrayRef<char>(reinterpret_cast<const char *>(plan.values.data()),
+                         plan.values.size() * sizeof(float)));
+    if (plan.bias)
+      writeValues(
+          plan.bias,
+          ArrayRef<char>(reinterpret_cast<const char *>(plan.biasValues.data()),
+                         plan.biasValues.size() * sizeof(float)));
+  }
 }

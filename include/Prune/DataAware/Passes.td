@@ -129,10 +129,18 @@ def PruneReconstruct : Pass<"prune-reconstruct", "::mlir::ModuleOp"> {
       with another record keep their zeros and are refitted as with `lsq`
       (with a remark).
 
+    After structural removal (`prune-neurons`, `prune-filters`, ...), a
+    weight whose inputs were removed carries `prune.kept` and its
+    calibration record of the full weight: with a Gram matrix its kept
+    inputs are refitted to the original full-input outputs (the next layer
+    absorbs what was removed); without one, the removed inputs' mean
+    contribution (`mean` times their calibrated weights) is folded into the
+    bias (`y + b`) or BatchNorm mean (`y - b`) that follows the layer.
+
     A Gram matrix that is not positive definite even after damping is a
     located error (raise `damp`); the module is left untouched. Weights
-    without calibration data, whose shape changed since calibration, or that
-    are not f32 are left alone with a remark.
+    without calibration data, or that are not f32, are left alone with a
+    remark.
 
     Before (after `prune-unstructured{metric=wanda ratio=0.5}`): half the
     entries of each weight are zero and the rest keep their calibrated
