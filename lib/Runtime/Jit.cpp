@@ -21,6 +21,9 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
@@ -88,6 +91,42 @@ LogicalResult mlir::prune::verifyJitSignature(func::FuncOp func) {
 }
 
 JitFunction::~JitFunction() = default;
+
+//===----------------------------------------------------------------------===//
+// Buffers the compiled code allocates
+//===----------------------------------------------------------------------===//
+//
+// The lowered code gets every buffer from malloc / aligned_alloc and frees
+// none it does not know to be dead (the --sparsifier pipeline inserts no
+// deallocations for dense tensors). The JIT resolves those symbols to the
+// functions below, which record each block in the arena of the call in
+// flight; once the results are copied out, `run` frees whatever the call left.
+// A result that aliases an argument or a constant is not in the arena, so it
+// is never freed.
+
+namespace {
+struct Arena {
+  llvm::DenseSet<void *> live;
+};
+thread_local Arena *currentArena = nullptr;
+} // namespace
+
+static void *track(void *p) {
+  if (p && currentArena)
+    currentArena->live.insert(p);
+  return p;
+}
+static void *jitMalloc(size_t size) { return track(std::malloc(size)); }
+static void *jitAlignedAlloc(size_t alignment, size_t size) {
+  // aligned_alloc wants a size that is a multiple of the alignment.
+  size = (size + alignment - 1) / alignment * alignment;
+  return track(std::aligned_alloc(alignment, size));
+}
+static void jitFree(void *p) {
+  if (p && currentArena)
+    currentArena->live.erase(p);
+  std::free(p);
+}
 
 /// Drops every discardable `prune.*` attribute (the private context does not
 /// load the prune dialect; lowering does not need them).
@@ -178,6 +217,17 @@ JitFunction::create(ModuleOp module, StringRef entry,
            << entry << "' failed: " << llvm::toString(engine.takeError())
            << messages;
   jit->engine = std::move(*engine);
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap map;
+    auto add = [&](StringRef name, auto *fn) {
+      map[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                             llvm::JITSymbolFlags::Exported};
+    };
+    add("malloc", &jitMalloc);
+    add("aligned_alloc", &jitAlignedAlloc);
+    add("free", &jitFree);
+    return map;
+  });
   if (auto fn = jit->engine->lookupPacked(jit->symbol); !fn)
     return func.emitError("JIT: no symbol '")
            << jit->symbol << "': " << llvm::toString(fn.takeError());
@@ -242,7 +292,17 @@ JitFunction::run(ArrayRef<const npy::Array *> inputs) {
   SmallVector<void *> packed;
   for (void *&p : pointers)
     packed.push_back(&p);
-  if (llvm::Error err = engine->invokePacked(symbol, packed))
+  Arena arena;
+  currentArena = &arena;
+  llvm::Error err = engine->invokePacked(symbol, packed);
+  currentArena = nullptr;
+  // Frees what the call allocated and left, once the results are copied.
+  auto freeArena = llvm::make_scope_exit([&] {
+    if (freeBuffers)
+      for (void *p : arena.live)
+        std::free(p);
+  });
+  if (err)
     return std::move(err);
 
   std::vector<npy::Array> outputs;
@@ -268,9 +328,6 @@ JitFunction::run(ArrayRef<const npy::Array *> inputs) {
         index[d] = 0;
       }
     }
-    // Results are not freed: one may alias an argument or a constant,
-    // and the --sparsifier pipeline does not say which (see
-    // docs/data-aware.md).
     outputs.push_back(std::move(out));
   }
   return outputs;

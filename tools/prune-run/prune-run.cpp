@@ -32,13 +32,13 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <sys/resource.h>
 
 using namespace mlir;
 using namespace mlir::prune;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<module.mlir>"),
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<module.mlir>"),
                                       cl::init("-"));
 static cl::opt<std::string> entry("entry", cl::desc("Function to run"),
                                   cl::init("forward"));
@@ -52,14 +52,29 @@ static cl::list<std::string>
     compares("compare", cl::desc("A reference .npy per result to compare with"),
              cl::CommaSeparated);
 static cl::opt<double> relTol("rtol", cl::desc("Relative tolerance"),
-                            cl::init(1e-5));
+                              cl::init(1e-5));
 static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"),
-                            cl::init(1e-6));
+                              cl::init(1e-6));
 static cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
     cl::desc("Check the module's expected-error annotations against the "
              "diagnostics instead of printing them"),
     cl::init(false));
+static cl::opt<unsigned>
+    repeat("repeat",
+           cl::desc("Call the function this many times (the last call's "
+                    "results are used); with --print-peak-rss, to measure "
+                    "memory growth per call"),
+           cl::init(1));
+static cl::opt<bool> printPeakRss("print-peak-rss",
+                                  cl::desc("Print the peak resident set size "
+                                           "to stderr at the end"),
+                                  cl::init(false));
+static cl::opt<bool> keepBuffers(
+    "keep-buffers",
+    cl::desc("Do not free the buffers the compiled code leaves (to measure "
+             "the leak that freeing them prevents)"),
+    cl::init(false), cl::Hidden);
 static cl::list<std::string>
     sharedLibs("shared-libs", cl::desc("Libraries to load into the JIT"),
                cl::CommaSeparated);
@@ -139,8 +154,7 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
 
   std::string error;
-  std::unique_ptr<llvm::MemoryBuffer> file =
-      openInputFile(inputFile, &error);
+  std::unique_ptr<llvm::MemoryBuffer> file = openInputFile(inputFile, &error);
   if (!file)
     return fail(error);
   llvm::SourceMgr sourceMgr;
@@ -175,9 +189,17 @@ int main(int argc, char **argv) {
   std::vector<const npy::Array *> pointers;
   for (const npy::Array &a : arrays)
     pointers.push_back(&a);
+  (*jit)->setFreeBuffers(!keepBuffers);
   llvm::Expected<std::vector<npy::Array>> results = (*jit)->run(pointers);
+  for (unsigned i = 1; i < repeat && results; ++i)
+    results = (*jit)->run(pointers);
   if (!results)
     return fail("@" + entry + ": " + llvm::toString(results.takeError()));
+  if (printPeakRss) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    llvm::errs() << "peak RSS: " << usage.ru_maxrss << " KiB\n";
+  }
 
   if (!outputs.empty() && outputs.size() != results->size())
     return fail("@" + entry + " has " + Twine(results->size()) +

@@ -65,15 +65,22 @@ public:
 
   /// Calls the function. Every input must have exactly the dtype and shape
   /// of its argument. The inputs are copied first: the compiled code may
-  /// write into its argument buffers.
+  /// write into its argument buffers. Every buffer the call allocates
+  /// (malloc / aligned_alloc from the compiled code) is freed once the
+  /// results are copied out, so repeated calls do not grow memory.
   llvm::Expected<std::vector<npy::Array>>
   run(ArrayRef<const npy::Array *> inputs);
+
+  /// Whether `run` frees the buffers the compiled code allocated and left
+  /// (default; results are copied out first). Off only to measure the leak.
+  void setFreeBuffers(bool value) { freeBuffers = value; }
 
 private:
   JitFunction() = default;
   std::unique_ptr<ExecutionEngine> engine;
   std::string symbol;
   SmallVector<TensorSpec> arguments, results;
+  bool freeBuffers = true;
 };
 
 /// Checks that every element of `array` is finite; otherwise an error that
