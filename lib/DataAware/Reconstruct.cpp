@@ -442,8 +442,8 @@ void PruneReconstructPass::runOnOperation() {
     }
     auto singular = [&](const Twine &what) {
       weight.op.emitError("prune-reconstruct: the damped Gram matrix of '")
-          << weight.name << "' " << what << " is singular with damp=" << damp
-          << "; increase damp";
+          << weight.name << "'" << (what.isTriviallyEmpty() ? "" : " ") << what
+          << " is singular with damp=" << damp << "; increase damp";
       return signalPassFailure();
     };
 

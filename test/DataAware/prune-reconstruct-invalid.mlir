@@ -41,3 +41,19 @@ func.func @zero(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
   %y = linalg.matmul ins(%x, %wt : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f : tensor<4x1xf32>) -> tensor<4x1xf32>
   return %y : tensor<4x1xf32>
 }
+
+// -----
+
+func.func @nan(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  // expected-error @below {{prune-reconstruct: the Gram matrix of 'weight0' is zero or not finite}}
+  %w = arith.constant {prune.calibration = {dim = 1 : i64, samples = 4 : i64,
+      gram = dense<[[1.0, 0x7FF8000000000000], [0x7FF8000000000000, 1.0]]> : tensor<2x2xf64>,
+      dense = dense<[[1.0, 1.0]]> : tensor<1x2xf32>}} dense<[[1.0, 0.0]]> : tensor<1x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x1xf32>
+  %wt = linalg.transpose ins(%w : tensor<1x2xf32>) outs(%e : tensor<2x1xf32>) permutation = [1, 0]
+  %o = tensor.empty() : tensor<4x1xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %y = linalg.matmul ins(%x, %wt : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f : tensor<4x1xf32>) -> tensor<4x1xf32>
+  return %y : tensor<4x1xf32>
+}
