@@ -52,6 +52,11 @@ struct Tap {
   /// Index of the activation among the instrumented function's extra
   /// results.
   unsigned result = 0;
+  /// For a 2-D convolution (the weight its filter): the Gram matrix is over
+  /// im2col patches, columns ordered like the filter's (c, kh, kw) (NCHW /
+  /// FCHW) or (kh, kw, c) (NHWC / HWCF).
+  int conv = 0; // 0: none, 1: nchw_fchw, 2: nhwc_hwcf
+  int64_t kh = 0, kw = 0, oh = 0, ow = 0, sh = 1, sw = 1, dh = 1, dw = 1;
 };
 
 /// Statistics of one weight's input channels.
@@ -61,6 +66,10 @@ struct Stats {
   std::vector<double> sumSq, sum;
   std::vector<int64_t> fired;
   bool gram = false;
+  /// Columns of the Gram matrix, and the weight dims they run over (empty:
+  /// just the reduction dim).
+  int64_t gramSize = 0;
+  SmallVector<int64_t> gramDims;
   Eigen::MatrixXd gramMatrix;
 };
 
@@ -113,6 +122,26 @@ static FailureOr<Tap> analyzeUse(const Weight &weight, const WeightUse &use,
         weightMap.isFunctionOfDim(dim.getPosition()))
       tap.gramable = false;
   }
+  // 2-D convolutions whose filter is this weight: Gram over patches.
+  auto setConv = [&](int kind, DenseIntElementsAttr strides,
+                     DenseIntElementsAttr dilations, int64_t khDim) {
+    auto filter = cast<RankedTensorType>(weight.type);
+    auto out = dyn_cast<RankedTensorType>(consumer->getResult(0).getType());
+    if (use.operandNumber != 1 || !out || !out.hasStaticShape())
+      return;
+    tap.conv = kind;
+    tap.kh = filter.getDimSize(khDim);
+    tap.kw = filter.getDimSize(khDim + 1);
+    tap.oh = out.getDimSize(kind == 1 ? 2 : 1);
+    tap.ow = out.getDimSize(kind == 1 ? 3 : 2);
+    auto s = strides.getValues<int64_t>(), d = dilations.getValues<int64_t>();
+    tap.sh = s[0], tap.sw = s[1], tap.dh = d[0], tap.dw = d[1];
+    tap.gramable = true;
+  };
+  if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(*consumer))
+    setConv(1, conv.getStrides(), conv.getDilations(), 2);
+  else if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(*consumer))
+    setConv(2, conv.getStrides(), conv.getDilations(), 0);
   if (tap.channelDim < 0) {
     why = "the activation does not run over its reduction dim directly";
     return failure();
@@ -150,7 +179,8 @@ static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
   int64_t rows = n / std::max<int64_t>(channels, 1);
   const auto *x = reinterpret_cast<const float *>(act.data.data());
   Eigen::MatrixXd rowsMatrix;
-  if (stats.gram)
+  bool rowGram = stats.gram && !tap.conv;
+  if (rowGram)
     rowsMatrix.resize(rows, channels);
   for (int64_t i = 0; i < n; ++i) {
     int64_t k = (i / inner) % channels;
@@ -158,13 +188,40 @@ static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
     stats.sumSq[k] += v * v;
     stats.sum[k] += v;
     stats.fired[k] += v > 0;
-    if (stats.gram)
+    if (rowGram)
       rowsMatrix((i / (inner * channels)) * inner + i % inner, k) = v;
   }
   stats.rows += rows;
-  if (stats.gram)
+  if (stats.gram && tap.conv) {
+    // im2col: one row per (n, oh, ow), columns in the filter's order.
+    int64_t nBatch = shape[0], c = channels;
+    int64_t h = tap.conv == 1 ? shape[2] : shape[1];
+    int64_t w = tap.conv == 1 ? shape[3] : shape[2];
+    int64_t k = c * tap.kh * tap.kw;
+    Eigen::MatrixXd patches(nBatch * tap.oh * tap.ow, k);
+    for (int64_t n = 0; n < nBatch; ++n)
+      for (int64_t y = 0; y < tap.oh; ++y)
+        for (int64_t z = 0; z < tap.ow; ++z) {
+          int64_t row = (n * tap.oh + y) * tap.ow + z;
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t i = 0; i < tap.kh; ++i)
+              for (int64_t j = 0; j < tap.kw; ++j) {
+                int64_t yy = y * tap.sh + i * tap.dh,
+                        zz = z * tap.sw + j * tap.dw;
+                if (tap.conv == 1)
+                  patches(row, (ch * tap.kh + i) * tap.kw + j) =
+                      x[((n * c + ch) * h + yy) * w + zz];
+                else
+                  patches(row, (i * tap.kw + j) * c + ch) =
+                      x[((n * h + yy) * w + zz) * c + ch];
+              }
+        }
+    stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(
+        patches.transpose());
+  } else if (stats.gram) {
     stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(
         rowsMatrix.transpose());
+  }
 }
 
 template <typename T> static ArrayRef<char> asBytes(const std::vector<T> &v) {
@@ -331,11 +388,20 @@ void PruneCalibratePass::runOnOperation() {
     s.sumSq.assign(s.channels, 0);
     s.sum.assign(s.channels, 0);
     s.fired.assign(s.channels, 0);
-    s.gram = gram && s.channels <= maxGramDim &&
-             llvm::all_of(taps[i], [](const Tap &t) { return t.gramable; }) &&
+    const Tap &first = taps[i].front();
+    s.gramSize = s.channels * (first.conv ? first.kh * first.kw : 1);
+    if (first.conv == 1)
+      s.gramDims = {1, 2, 3};
+    else if (first.conv == 2)
+      s.gramDims = {0, 1, 2};
+    s.gram = gram && s.gramSize <= maxGramDim &&
+             llvm::all_of(taps[i],
+                          [&](const Tap &t) {
+                            return t.gramable && t.conv == first.conv;
+                          }) &&
              weight.type.getElementType().isF32();
     if (s.gram)
-      s.gramMatrix = Eigen::MatrixXd::Zero(s.channels, s.channels);
+      s.gramMatrix = Eigen::MatrixXd::Zero(s.gramSize, s.gramSize);
   }
 
   bool showProgress = progress == "always" ||
@@ -436,16 +502,19 @@ void PruneCalibratePass::runOnOperation() {
         makeResource(vecType, key + "_fire_rate", asBytes(fireRate));
     entries.emplace_back(b.getStringAttr("fire_rate"), fireRateAttr);
     if (s.gram) {
-      std::vector<double> g(s.channels * s.channels);
+      std::vector<double> g(s.gramSize * s.gramSize);
       Eigen::MatrixXd full = s.gramMatrix.selfadjointView<Eigen::Lower>();
       Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
-                               Eigen::RowMajor>>(g.data(), s.channels,
-                                                 s.channels) = full;
+                               Eigen::RowMajor>>(g.data(), s.gramSize,
+                                                 s.gramSize) = full;
       entries.emplace_back(
           b.getStringAttr("gram"),
           makeResource(
-              RankedTensorType::get({s.channels, s.channels}, b.getF64Type()),
+              RankedTensorType::get({s.gramSize, s.gramSize}, b.getF64Type()),
               key + "_gram", asBytes(g)));
+      if (!s.gramDims.empty())
+        entries.emplace_back(b.getStringAttr("gram_dims"),
+                             b.getDenseI64ArrayAttr(s.gramDims));
     }
     if (gram && weight.type.getElementType().isF32()) {
       entries.emplace_back(

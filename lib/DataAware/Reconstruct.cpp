@@ -339,7 +339,8 @@ void PruneReconstructPass::runOnOperation() {
       // No Gram matrix: if inputs were removed, fold their mean
       // contribution into the bias (bias / BatchNorm compensation).
       if (!shrunk || kept[dim].empty()) {
-        remark("calibration recorded no Gram matrix for it (a convolution, "
+        remark("calibration recorded no Gram matrix for it (not a matmul or "
+               "2-D convolution, "
                "a weight over max-gram-dim, or gram=false)");
         continue;
       }
@@ -411,7 +412,12 @@ void PruneReconstructPass::runOnOperation() {
           << dim << " is out of range";
       return signalPassFailure();
     }
-    int64_t k = denseShape[dim];
+    SmallVector<int64_t> gramDims{dim};
+    if (auto dims = calib.getAs<DenseI64ArrayAttr>("gram_dims"))
+      gramDims.assign(dims.asArrayRef().begin(), dims.asArrayRef().end());
+    int64_t k = 1;
+    for (int64_t d : gramDims)
+      k *= denseShape[d];
     auto gramType = cast<ShapedType>(gramAttr.getType());
     FailureOr<std::vector<char>> gramRaw = getRawData(gramAttr, b.getF64Type());
     FailureOr<std::vector<char>> denseRaw =
@@ -448,8 +454,8 @@ void PruneReconstructPass::runOnOperation() {
     };
 
     std::vector<int64_t> rowOffset, colOffset, rowCur, colCur;
-    getMappedOffsets(denseShape, weight.type.getShape(), kept, {dim}, rowOffset,
-                     colOffset, rowCur, colCur);
+    getMappedOffsets(denseShape, weight.type.getShape(), kept, gramDims,
+                     rowOffset, colOffset, rowCur, colCur);
     int64_t numRows = rowOffset.size();
     std::vector<float> out(current.size());
 
@@ -469,8 +475,9 @@ void PruneReconstructPass::runOnOperation() {
         for (float v : current)
           sel.zeros += v == 0;
       } else if (sparsity && sparsity.getPattern() == SparsityKind::NM &&
-                 sparsity.getDim() == dim && sparsity.getN() &&
-                 sparsity.getM() && k % *sparsity.getM() == 0) {
+                 sparsity.getDim() == dim && gramDims.size() == 1 &&
+                 sparsity.getN() && sparsity.getM() &&
+                 k % *sparsity.getM() == 0) {
         select = true;
         sel.nm = true;
         sel.n = *sparsity.getN();

@@ -26,8 +26,10 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
     * the sum of squares `sum_x x_k^2` (Wanda's `||X_k||_2^2`), the mean and
       the firing rate (fraction of values `> 0`);
     * for matmul-like consumers, the Gram matrix `X^T X` (input channels x
-      input channels, f64) and a copy of the weight as calibrated: what
-      `prune-reconstruct` needs.
+      input channels, f64); for `conv_2d_nchw_fchw` / `conv_2d_nhwc_hwcf`
+      filters, over the im2col patches (C*KH*KW columns in the filter's
+      order, named by `gram_dims`); and a copy of the weight as calibrated:
+      what `prune-reconstruct` needs.
 
     The statistics go into a `prune.calibration` dictionary on the weight
     constant, backed by `dense_resource` blobs (see docs/data-aware.md).
