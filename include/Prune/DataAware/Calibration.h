@@ -1,6 +1,6 @@
 //===- Calibration.h - calibration records on weights -----------*- C++ -*-===//
 //
-// Part of mlir-prune. The `prune_calibration` dictionary that
+// Part of mlir-prune. The `prune.calibration` dictionary that
 // prune-calibrate writes on a weight constant and prune-reconstruct reads
 // (format: docs/data-aware.md), and helpers to store large arrays as
 // `dense_resource` blobs.
