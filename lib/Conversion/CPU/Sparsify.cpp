@@ -64,11 +64,19 @@ public:
 
 private:
   /// Returns a reason to stay dense, or empty on success.
-  std::string plan(SparsityAttr s, const Matrix &w, Plan &p);
+  /// `nmDim`: the weight dim N:M groups must run along (the reduction dim
+  /// of the matmul's [K, N] operand; the input channels of a filter).
+  std::string plan(SparsityAttr s, const Matrix &w, Plan &p, int64_t nmDim = 0);
   Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elt,
                  ArrayRef<char> raw, StringRef name, StringRef what);
-  Value emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
+  Value emit(OpBuilder &b, Location loc, Value x, Value acc, const Plan &p,
              StringRef weightName);
+  /// Lowers a pruned linalg.conv_2d_nhwc_hwcf: im2col patches [N*OH*OW,
+  /// KH*KW*C] times the filter as an [F, KH*KW*C] matrix, by the same
+  /// kernels.
+  LogicalResult runConv(linalg::Conv2DNhwcHwcfOp conv, SparsityAttr s,
+                        const WeightDiscovery &discovery,
+                        function_ref<LogicalResult(const Twine &)> dense);
 
   ModuleOp module;
   CPUTarget target;
@@ -92,10 +100,12 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
                 StringAttr::get(op->getContext(), "kept dense: " + why));
     return success();
   };
+  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
+    return runConv(conv, s, discovery, dense);
   auto mm = dyn_cast<linalg::MatmulOp>(op);
   if (!mm)
-    return dense("only linalg.matmul is lowered to sparse kernels (conv via "
-                 "im2col is not implemented)");
+    return dense("only linalg.matmul and linalg.conv_2d_nhwc_hwcf are "
+                 "lowered to sparse kernels");
   if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
     return dense("matmul with user-defined indexing maps or on buffers");
   for (Value v : op->getOperands()) {
@@ -153,7 +163,8 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
     return dense(why);
 
   OpBuilder b(op);
-  Value y = emit(b, mm, p, weight->name);
+  Value y = emit(b, op->getLoc(), mm.getInputs()[0], mm.getOutputs()[0], p,
+                 weight->name);
   op->getResult(0).replaceAllUsesWith(y);
   std::string desc;
   llvm::raw_string_ostream os(desc);
@@ -174,7 +185,123 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
   return success();
 }
 
-std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
+LogicalResult
+Sparsifier::runConv(linalg::Conv2DNhwcHwcfOp conv, SparsityAttr s,
+                    const WeightDiscovery &discovery,
+                    function_ref<LogicalResult(const Twine &)> dense) {
+  Operation *op = conv;
+  if (!conv.hasPureTensorSemantics())
+    return dense("convolution on buffers");
+  for (Value v : op->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getRank() != 4 || !t.hasStaticShape() ||
+        !t.getElementType().isF32())
+      return dense("not a static 4-D f32 convolution");
+  }
+  if (s.isStructural())
+    return dense("structural patterns are removed by pruning, not lowered");
+  if (s.getOperand() && *s.getOperand() != 1)
+    return dense("the weight is not the filter (operand 1)");
+  if (s.getPattern() == SparsityKind::Block)
+    return dense("block patterns on convolution filters are not lowered");
+  const Weight *weight = nullptr;
+  const WeightUse *use = nullptr;
+  for (auto [w, u] : discovery.getWeightsOf(op))
+    if (u->operandNumber == 1) {
+      weight = w;
+      use = u;
+    }
+  if (!weight || !use->path.empty() ||
+      weight->type != op->getOperand(1).getType())
+    return dense("the filter is not a constant used as is");
+  ArrayRef<int64_t> fs = weight->type.getShape(); // [KH, KW, C, F]
+  int64_t kh = fs[0], kw = fs[1], c = fs[2], f = fs[3];
+  if (s.getPattern() == SparsityKind::NM) {
+    if (s.getDim() && *s.getDim() != 2)
+      return dense("N:M groups do not run along the input channels");
+    if (s.getM() && c % *s.getM())
+      return dense("input channels " + std::to_string(c) +
+                   " are not a multiple of m = " + std::to_string(*s.getM()));
+  }
+  FailureOr<WeightData> data = WeightData::get(weight->op);
+  if (failed(data))
+    return failure();
+  std::vector<float> flat;
+  data->toFloat(flat);
+  // wt[f][(i * KW + j) * C + ch] = filter[i][j][ch][f]: N:M groups along the
+  // channels stay contiguous.
+  Matrix w;
+  w.n = f;
+  w.k = kh * kw * c;
+  w.wt.resize(w.n * w.k);
+  for (int64_t r = 0; r < w.k; ++r)
+    for (int64_t o = 0; o < f; ++o)
+      w.wt[o * w.k + r] = flat[r * f + o];
+  Plan p;
+  std::string why = plan(s, w, p, /*nmDim=*/2);
+  if (!why.empty())
+    return dense(why);
+
+  auto strides = llvm::to_vector(conv.getStrides().getValues<int64_t>());
+  auto dil = llvm::to_vector(conv.getDilations().getValues<int64_t>());
+  Value x = conv.getInputs()[0], acc = conv.getOutputs()[0];
+  auto xTy = cast<RankedTensorType>(x.getType());
+  auto yTy = cast<RankedTensorType>(acc.getType()); // [N, OH, OW, F]
+  int64_t nb = yTy.getDimSize(0), oh = yTy.getDimSize(1),
+          ow = yTy.getDimSize(2);
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  MLIRContext *ctx = b.getContext();
+  // patches[n, y, x, i, j, ch] = input[n, y*sh + i*dh, x*sw + j*dw, ch].
+  SmallVector<AffineExpr> d;
+  for (unsigned i = 0; i < 6; ++i)
+    d.push_back(getAffineDimExpr(i, ctx));
+  AffineMap inMap = AffineMap::get(6, 0,
+                                   {d[0], d[1] * strides[0] + d[3] * dil[0],
+                                    d[2] * strides[1] + d[4] * dil[1], d[5]},
+                                   ctx);
+  AffineMap outMap = AffineMap::getMultiDimIdentityMap(6, ctx);
+  auto pTy = RankedTensorType::get({nb, oh, ow, kh, kw, c}, b.getF32Type());
+  Value empty = tensor::EmptyOp::create(b, loc, pTy.getShape(), b.getF32Type());
+  auto im2col = linalg::GenericOp::create(
+      b, loc, TypeRange{pTy}, ValueRange{x}, ValueRange{empty},
+      ArrayRef<AffineMap>{inMap, outMap},
+      SmallVector<utils::IteratorType>(6, utils::IteratorType::parallel),
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        linalg::YieldOp::create(b, loc, args[0]);
+      });
+  (void)xTy;
+  Value patches = tensor::CollapseShapeOp::create(
+      b, loc,
+      RankedTensorType::get({nb * oh * ow, kh * kw * c}, b.getF32Type()),
+      im2col.getResult(0),
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+  Value acc2 = tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({nb * oh * ow, f}, b.getF32Type()), acc,
+      ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  Value y2 = emit(b, loc, patches, acc2, p, weight->name);
+  Operation *kernel = y2.getDefiningOp();
+  Value y = tensor::ExpandShapeOp::create(
+      b, loc, yTy, y2, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+  op->getResult(0).replaceAllUsesWith(y);
+  std::string desc;
+  llvm::raw_string_ostream os(desc);
+  if (p.kind == SparsityKind::NM)
+    os << p.n << ":" << p.m << " kernel";
+  else
+    os << "CSR kernel (" << p.nnzb << " non-zeros)";
+  os << " on im2col patches for " << target.name << ", weight "
+     << fmtBytes(p.denseBytes) << " -> " << fmtBytes(p.packedBytes);
+  op->emitRemark() << "prune-sparsify: " << desc;
+  if (kernel)
+    kernel->setAttr(kLoweringAttr,
+                    StringAttr::get(ctx, "sparse: " + desc + " (weight '" +
+                                             weight->name + "')"));
+  return success();
+}
+
+std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p,
+                             int64_t nmDim) {
   p.kind = s.getPattern();
   p.denseBytes = w.n * w.k * 4;
   switch (p.kind) {
@@ -183,7 +310,7 @@ std::string Sparsifier::plan(SparsityAttr s, const Matrix &w, Plan &p) {
       return "N:M pattern without n and m";
     p.n = *s.getN();
     p.m = *s.getM();
-    if (s.getDim() && *s.getDim() != 0)
+    if (s.getDim() && *s.getDim() != nmDim)
       return "N:M groups do not run along the reduction dim";
     if (!target.attr.supportsNM(p.n, p.m))
       return "target '" + target.name + "' does not run " +
@@ -298,10 +425,8 @@ template <typename T> static ArrayRef<char> bytes(const std::vector<T> &v) {
                         v.size() * sizeof(T));
 }
 
-Value Sparsifier::emit(OpBuilder &b, linalg::MatmulOp op, const Plan &p,
-                       StringRef weightName) {
-  Location loc = op.getLoc();
-  Value x = op.getInputs()[0], acc = op.getOutputs()[0];
+Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc,
+                       const Plan &p, StringRef weightName) {
   auto xTy = cast<RankedTensorType>(x.getType());
   int64_t mBatch = xTy.getDimSize(0), k = xTy.getDimSize(1);
   int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(1);
