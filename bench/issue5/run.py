@@ -3,34 +3,45 @@
 
 For every (in, out) Linear shape and batch M: a random [out, in] weight is
 pruned by prune-opt (2:4, blocks 4x4 / 16x1, unstructured), lowered with
-prune-cpu-pipeline (sparse=false for the dense baseline), translated with
-mlir-translate, compiled with llc -O3 -mcpu=native into an object, linked
-with harness.c and timed (median of repeated calls, one thread; OpenBLAS
-with OPENBLAS_NUM_THREADS=1 for equal thread counts). Prints one markdown
-table of times and ratios; writes it with the raw numbers under bench/out/.
+prune-cpu-pipeline (sparse=false for the dense baseline; threads=N for N
+OpenMP threads), translated with mlir-translate, compiled with llc -O3
+-mcpu=native into an object, linked with harness.c and timed. OpenBLAS runs
+with OPENBLAS_NUM_THREADS equal to our thread count.
 
-  python3 bench/issue5/run.py --prune-opt build-cpu/bin/prune-opt [--quick]
+Timing on a shared machine: every executable of one (shape, batch) is run
+in turn, `--rounds` times (interleaved), and the minimum over all calls is
+kept, so load from other processes hits dense and sparse alike.
+
+One command writes the table (markdown) to <out>/table.md and the raw
+numbers to <out>/results.json:
+
+  python3 bench/issue5/run.py --prune-opt build/bin/prune-opt
+  python3 bench/issue5/run.py --prune-opt ... --shapes 4096x4096 --batches 32 --rounds 2
 """
 import argparse
 import json
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-LLVM = "/usr/lib/llvm-22/bin"
+LLVM = "/usr/lib/llvm-22"
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--prune-opt", default=os.path.join(ROOT, "build", "bin", "prune-opt"))
 ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out", "issue5"))
 ap.add_argument("--shapes", default="1024x1024,768x3072,3072x768")
 ap.add_argument("--batches", default="1,32,128")
+ap.add_argument("--threads", default="1,2",
+                help="thread counts; counts > 1 time dense, BLAS and the variants in --threaded-variants")
+ap.add_argument("--threaded-variants", default="2:4,4x4 90%,16x1 90%,unstr 95%")
+ap.add_argument("--variants", default="all", help="comma-separated names or 'all'")
 ap.add_argument("--target", default="x86-avx512")
-ap.add_argument("--budget-ms", default="300")
+ap.add_argument("--rounds", type=int, default=3)
+ap.add_argument("--budget-ms", default="100", help="time per executable per round")
 args = ap.parse_args()
 os.makedirs(args.out, exist_ok=True)
 
@@ -47,6 +58,11 @@ VARIANTS = [
     ("unstr 90%", ["--prune-unstructured=ratio=0.9"]),
     ("unstr 95%", ["--prune-unstructured=ratio=0.95"]),
 ]
+if args.variants != "all":
+    keep = args.variants.split(",")
+    VARIANTS = [v for v in VARIANTS if v[0] in keep]
+THREADED = set(args.threaded_variants.split(","))
+OMP = ["-L" + LLVM + "/lib", "-lomp", "-Wl,-rpath," + LLVM + "/lib"]
 
 
 def sh(cmd, **kw):
@@ -70,78 +86,107 @@ def model(m, k, n, wkey):
 """
 
 
-def build(ir, tag, m, k, n):
+def build(ir, tag, threads):
     base = os.path.join(args.out, tag)
     with open(base + ".mlir", "w") as f:
         f.write(ir)
-    llir = sh([LLVM + "/mlir-translate", "--mlir-to-llvmir", base + ".mlir"]).stdout
-    with open(base + ".ll", "w") as f:
-        f.write(llir)
-    sh([LLVM + "/llc", "-O3", "-mcpu=native", "-relocation-model=pic", "-filetype=obj", base + ".ll", "-o", base + ".o"])
-    sh(["gcc", "-O2", os.path.join(HERE, "harness.c"), base + ".o", "-o", base + ".exe"])
+    sh([LLVM + "/bin/mlir-translate", "--mlir-to-llvmir", base + ".mlir", "-o", base + ".ll"])
+    sh([LLVM + "/bin/llc", "-O3", "-mcpu=native", "-relocation-model=pic", "-filetype=obj",
+        base + ".ll", "-o", base + ".o"])
+    sh(["gcc", "-O2", os.path.join(HERE, "harness.c"), base + ".o", "-o", base + ".exe"]
+       + (OMP if threads > 1 else []))
+    os.unlink(base + ".ll")
+    os.unlink(base + ".mlir")
     return base + ".exe"
-
-
-def timeit(exe, m, k, n, env=None):
-    out = sh([exe, str(m), str(k), str(n), args.budget_ms], env=env).stdout.split()
-    return float(out[0])
 
 
 blas = os.path.join(args.out, "blas.exe")
 sh(["gcc", "-O2", "-DUSE_BLAS", os.path.join(HERE, "harness.c"), "-o", blas, "-lopenblas"])
-blas_env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+thread_counts = [int(t) for t in args.threads.split(",")]
 
 rows = []
 rng = np.random.default_rng(0)
 for shape in args.shapes.split(","):
     k, n = map(int, shape.split("x"))  # Linear(in=k, out=n)
     w = rng.standard_normal((n, k)).astype(np.float32)
-    blob = "0x04000000" + w.tobytes().hex().upper()
-    res = "\n{-#\n  dialect_resources: {\n    builtin: {\n      w: \"%s\"\n    }\n  }\n#-}\n" % blob
+    res = "\n{-#\n  dialect_resources: {\n    builtin: {\n      w: \"0x04000000%s\"\n    }\n  }\n#-}\n" % (
+        w.tobytes().hex().upper())
+    pruned = {}
     for m in map(int, args.batches.split(",")):
         src = model(m, k, n, "w") + res
         tag = "%dx%d_m%d" % (k, n, m)
-        pipe = "--prune-cpu-pipeline=target=%s" % args.target
-        dense_ir = sh([args.prune_opt, pipe + " sparse=false"], input=src).stdout
-        dense_ms = timeit(build(dense_ir, tag + "_dense", m, k, n), m, k, n)
-        blas_ms = timeit(blas, m, k, n, env=blas_env)
-        row = {"shape": "%dx%d" % (k, n), "m": m, "dense_ms": dense_ms, "blas_ms": blas_ms,
-               "dense_bytes": n * k * 4, "sparse": {}}
         for name, flags in VARIANTS:
-            pruned = sh([args.prune_opt] + flags, input=src).stdout
-            p = sh([args.prune_opt, pipe], input=pruned)
-            remark = [l for l in p.stderr.splitlines() if "prune-sparsify" in l]
-            packed = None
-            if remark and "->" in remark[0]:
-                packed = int(remark[0].rsplit("->", 1)[1].split()[0])
-            exe = build(p.stdout, tag + "_" + name.replace(" ", "_").replace(":", "").replace("%", ""), m, k, n)
-            ms = timeit(exe, m, k, n)
-            row["sparse"][name] = {"ms": ms, "bytes": packed,
-                                   "remark": remark[0].split("remark: ")[-1] if remark else ""}
-        rows.append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
+            pruned[name] = sh([args.prune_opt] + flags, input=src).stdout
+        # exes[(threads, column)] = (path, env); columns: dense, blas, variants.
+        exes, info = {}, {}
+        for t in thread_counts:
+            pipe = "--prune-cpu-pipeline=target=%s threads=%d" % (args.target, t)
+            dense_ir = sh([args.prune_opt, pipe + " sparse=false"], input=src).stdout
+            exes[(t, "dense")] = (build(dense_ir, "%s_t%d_dense" % (tag, t), t), None)
+            exes[(t, "blas")] = (blas, dict(os.environ, OPENBLAS_NUM_THREADS=str(t)))
+            for name, _ in VARIANTS:
+                if t > 1 and name not in THREADED:
+                    continue
+                p = sh([args.prune_opt, pipe], input=pruned[name])
+                remark = [l for l in p.stderr.splitlines() if "prune-sparsify" in l]
+                packed = None
+                if remark and "->" in remark[0]:
+                    packed = int(remark[0].rsplit("->", 1)[1].split()[0])
+                safe = name.replace(" ", "_").replace(":", "").replace("%", "")
+                exes[(t, name)] = (build(p.stdout, "%s_t%d_%s" % (tag, t, safe), t), None)
+                info[name] = {"bytes": packed,
+                              "remark": remark[0].split("remark: ")[-1] if remark else ""}
+        best = {key: float("inf") for key in exes}
+        for _ in range(args.rounds):
+            for key, (exe, env) in exes.items():
+                out = sh([exe, str(m), str(k), str(n), args.budget_ms], env=env).stdout.split()
+                best[key] = min(best[key], float(out[3]))
+        for t in thread_counts:
+            row = {"shape": "%dx%d" % (k, n), "m": m, "threads": t,
+                   "dense_ms": best[(t, "dense")], "blas_ms": best[(t, "blas")],
+                   "dense_bytes": n * k * 4, "sparse": {}}
+            for name, _ in VARIANTS:
+                if (t, name) in best:
+                    row["sparse"][name] = dict(info[name], ms=best[(t, name)])
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+        for key, (exe, _) in exes.items():
+            if exe != blas:
+                os.unlink(exe)
 
 with open(os.path.join(args.out, "results.json"), "w") as f:
     json.dump(rows, f, indent=1)
 
 # One table: times in ms, ratios = our dense / variant (higher is better).
 names = [v[0] for v in VARIANTS]
-hdr = "| shape (in x out) | M | dense ms | BLAS ms | dense/BLAS | " + " | ".join(names) + " |"
-print(hdr)
-print("|" + "---|" * (5 + len(names)))
+lines = []
+lines.append("| in x out | M | threads | dense ms | BLAS ms | dense/BLAS | " + " | ".join(names) + " |")
+lines.append("|" + "---|" * (6 + len(names)))
 for r in rows:
     cells = []
     for nm in names:
-        s = r["sparse"][nm]
-        kept = "dense" in s["remark"]
-        cells.append("%.2fx%s" % (r["dense_ms"] / s["ms"], " (kept dense)" if kept else ""))
-    print("| %s | %d | %.3f | %.3f | %.2f | %s |" % (r["shape"], r["m"], r["dense_ms"], r["blas_ms"],
-                                                 r["dense_ms"] / r["blas_ms"], " | ".join(cells)))
-print()
-print("| weight bytes (%s) | dense | %s |" % (rows[0]["shape"], " | ".join(names)))
-print("|---|---|" + "---|" * len(names))
+        s = r["sparse"].get(nm)
+        if s is None:
+            cells.append("")
+            continue
+        kept = "kept dense" in s["remark"]
+        cells.append("%.2fx%s" % (r["dense_ms"] / s["ms"], "*" if kept else ""))
+    lines.append("| %s | %d | %d | %.3f | %.3f | %.2f | %s |" % (
+        r["shape"], r["m"], r["threads"], r["dense_ms"], r["blas_ms"],
+        r["dense_ms"] / r["blas_ms"], " | ".join(cells)))
+lines.append("")
+lines.append("`*` = kept dense by the cost model. Weight bytes:")
+lines.append("")
+lines.append("| in x out | dense | " + " | ".join(names) + " |")
+lines.append("|---|---|" + "---|" * len(names))
+seen = set()
 for r in rows:
-    if r["m"] != rows[0]["m"]:
+    if r["shape"] in seen or r["threads"] != thread_counts[0]:
         continue
-    print("| %s | %d | %s |" % (r["shape"], r["dense_bytes"],
-                                " | ".join(str(r["sparse"][nm]["bytes"]) for nm in names)))
+    seen.add(r["shape"])
+    lines.append("| %s | %d | %s |" % (r["shape"], r["dense_bytes"], " | ".join(
+        str(r["sparse"][nm]["bytes"]) if r["sparse"][nm]["bytes"] else "dense" for nm in names)))
+table = "\n".join(lines) + "\n"
+with open(os.path.join(args.out, "table.md"), "w") as f:
+    f.write(table)
+print(table)

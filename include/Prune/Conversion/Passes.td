@@ -31,10 +31,16 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
     * `unstructured`: CSR (BSR with 1x1 blocks).
 
     The kernel computes `yT[o, :] += w[o, k] * xT[k, :]` for every stored
-    non-zero: the activation is transposed once so that every non-zero is a
-    broadcast-and-FMA over a contiguous row of the batch (no gathers);
-    register tiles of `R` output rows times `U` vectors of the target's
-    width, `scf.parallel` over output rows.
+    non-zero: the activation is transposed once (square tiles transposed in
+    registers) into panels `xP [ceil(M / W), K, W]` of `W` batch columns, so
+    that every non-zero is a broadcast-and-FMA over a contiguous row of the
+    batch (no gathers); register tiles of `R` output rows times `U` vectors
+    of the target's width (`W = U x lanes`); N:M kernels split K into blocks
+    whose panel rows stay in L1; the accumulators are transposed in
+    registers and stored as rows of the result; `scf.parallel` over chunks
+    of output rows (OpenMP threads with `prune-cpu-pipeline{threads=N}`).
+    The decision is recorded on the IR (`prune_lowering`: the kernel, or
+    "kept dense: <why>") and listed by `prune-report`.
 
     Before:
 
@@ -50,17 +56,21 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
     ```mlir
     %vals = arith.constant dense<...> : tensor<2x4xf32>   // dense_resource <weight>.nm-values when large
     %pos = arith.constant dense<...> : tensor<2x4xi8>    // <weight>.nm-positions
-    %xT = linalg.transpose ins(%x : tensor<4x8xf32>) ... permutation = [1, 0]
-    %yTb = memref.alloc() : memref<2x4xf32>
-    scf.parallel (%o) = (%c0) to (%c2) step (%c1) {
-      scf.for %mt = ... {            // vectors of the batch
-        scf.for %g = ... iter_args(%acc = ...) {   // groups of m along K
-          %v = memref.load %valsb[...]; %p = memref.load %posb[...]
-          %xv = vector.transfer_read %xTb[%k, %mt] ...
-          %acc2 = vector.fma %vb, %xv, %acc ...
-    }}}
-    %yT = bufferization.to_tensor %yTb restrict writable : ...
-    %y = linalg.generic ... (acc + transpose(yT))
+    %xP = memref.alloc() : memref<1x8x4xf32>        // packed xT panels
+    scf.parallel ... { vector.transpose ... : vector<4x4xf32> ... }
+    %yb = memref.alloc() : memref<4x2xf32>
+    scf.parallel (%c) = (%c0) to (%c2) step (%c2) {  // chunks of rows
+      scf.for %mt = ... {            // panels of the batch
+        scf.for %k0 = ... {          // reduction blocks
+          scf.for %o = ... {         // row tiles
+            scf.for %g = ... iter_args(%acc = ...) {   // groups of m along K
+              %v = memref.load %valsb[...]; %p = memref.load %posb[...]
+              %xv = vector.transfer_read %panel[%k, %c0] ...
+              %acc2 = vector.fma %vb, %xv, %acc ...
+            }
+            vector.transpose ...; vector.transfer_write ..., %yb[...]
+    }}}}
+    %y = bufferization.to_tensor %yb restrict writable : ...
     ```
 
     A contraction stays dense with a remark when the target cannot run the
@@ -105,9 +115,11 @@ def PruneVectorizeMatmul : Pass<"prune-vectorize-matmul", "ModuleOp"> {
            outs(%acc : tensor<64x128xf32>) -> tensor<64x128xf32>
     ```
 
-    After: `scf.parallel` over column tiles, `scf.for` over `K` carrying
-    `vector<16xf32>` accumulators (`vector.fma`), `bufferization.to_tensor`
-    of the result and a `linalg.generic` adding it to `%acc`.
+    After: the activation packed into panels (in-register transposes),
+    `scf.parallel` over chunks of output columns, `scf.for` over `K`
+    carrying `vector<16xf32>` accumulators (`vector.fma`), the accumulators
+    transposed in registers and written (or added to `%acc` when it is not a
+    zero fill) as rows of the result.
   }];
   let options = [PruneTargetOption];
   let dependentDialects = [
