@@ -123,5 +123,17 @@ for name, flags, remark in CASES:
             if got.size != ref.size or not np.allclose(got, ref, rtol=1e-4, atol=1e-3):
                 sys.exit("FAIL %s n=%d stride=%d %s: differs from numpy" % (name, n, stride, pipe))
             checked += 1
+# A block pattern on a filter stays dense (remark) and still runs.
+x = rng.standard_normal((1, 6, 6, 8)).astype(np.float32).round(3)
+w = rng.standard_normal((3, 3, 8, 4)).astype(np.float32).round(3)
+src, _ = model(x, w, 1)
+pruned, _ = run([args.prune_opt, "--prune-blocks=block=2,2 ratio=0.5"], src)
+low, err = run([args.prune_opt, "--prune-cpu-pipeline"], pruned)
+if "kept dense: block patterns on convolution filters" not in err:
+    sys.exit("FAIL block conv: expected the kept-dense remark, got:\n" + err)
+wp = pruned_weight(pruned, w.shape)
+if not np.allclose(jit(low), conv_ref(x.astype(np.float64), wp, 1).ravel(), rtol=1e-4, atol=1e-3):
+    sys.exit("FAIL block conv kept dense: differs from numpy")
+checked += 1
 print("checked", checked)
 print("OK")

@@ -98,6 +98,9 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
     op->emitRemark() << "prune-sparsify: kept dense: " << why;
     op->setAttr(kLoweringAttr,
                 StringAttr::get(op->getContext(), "kept dense: " + why));
+    // The record names a tensor operand; the op is bufferized as it is
+    // (the weight constant keeps its own record for prune-report).
+    op->removeAttr(PruneDialect::kSparsityAttrName);
     return success();
   };
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
