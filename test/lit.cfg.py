@@ -80,7 +80,8 @@ if _smi:
 _cuda_rt = os.path.join(config.prune_obj_root, "lib", "libprune_cuda_runtime.so")
 config.substitutions.append(("%prune_cuda_runtime", _cuda_rt))
 config.substitutions.append(
-    ("%cuda_include", os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(_ptxas))), "include")))
+    ("%cuda_include", getattr(config, "cuda_include_dir", "") or
+     os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(_ptxas))), "include")))
 if os.path.exists(_cuda_rt):
     config.available_features.add("cuda-runtime")
 

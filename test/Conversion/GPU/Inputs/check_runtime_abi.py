@@ -98,8 +98,12 @@ def main():
         cmd = [clang, "-S", "-emit-llvm", "-O0", "-std=c++17", "-x", "c++", a.source, "-o", "-"]
         if a.cuda_include:
             cmd[1:1] = ["-I", a.cuda_include]
-        defined = signatures(subprocess.run(cmd, capture_output=True, text=True,
-                                            check=True).stdout, "define")
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode != 0:
+            print("FAIL: %s exited with %d:\n%s" % (" ".join(cmd), res.returncode,
+                                                  res.stderr[-2000:]))
+            return 1
+        defined = signatures(res.stdout, "define")
         for name, sig in sorted(declared.items()):
             if name not in defined:
                 print("FAIL: %s has no definition in %s" % (name, a.source))
