@@ -38,17 +38,6 @@ def opt(tool, text, pipeline):
     return r.stdout, r.stderr
 
 
-def read_weights(text, dense_w):
-    """Every parameter, read from the blobs by key (the attribute dicts that
-    calibration adds are too nested for prunetest.read_weights)."""
-    blobs = prunetest.parse_blobs(text)
-    out = {}
-    for key, w in dense_w.items():
-        check(key in blobs, "no blob %s" % key)
-        out[key] = np.frombuffer(blobs[key][1], dtype="<f4").reshape(w.shape).copy()
-    return out
-
-
 def rel_error(weights, dense_out, x):
     out, _ = prunetest.forward("mlp", weights, x)
     return float(np.sum((out - dense_out) ** 2) / np.sum(dense_out ** 2))
@@ -81,7 +70,7 @@ def main():
             remarks = re.findall(r"prune-iterative: step (\d+)/(\d+): ratio ([0-9.]+), weights ([0-9.]+) zero",
                                  err)
             check(len(remarks) == k, "expected %d step remarks, got %s" % (k, err[-2000:]))
-            w = read_weights(out, dense_w)
+            w = prunetest.read_weights(out)
             for s, (_, _, ratio, achieved) in enumerate(remarks, 1):
                 check(abs(float(ratio) - TARGET * s / STEPS) < 1e-6, "step %d ratio %s" % (s, ratio))
             for key in W_KEYS:
@@ -94,9 +83,9 @@ def main():
                 check(np.all(b[key][a[key] == 0] == 0), "%s: a zero came back at a later step" % key)
 
         cubic, _ = iterative(TARGET, STEPS, "cubic")
-        errors = {"one-shot": rel_error(read_weights(one_shot, dense_w), dense_out, held_out),
+        errors = {"one-shot": rel_error(prunetest.read_weights(one_shot), dense_out, held_out),
                   "iterative linear": rel_error(states[-1], dense_out, held_out),
-                  "iterative cubic": rel_error(read_weights(cubic, dense_w), dense_out, held_out)}
+                  "iterative cubic": rel_error(prunetest.read_weights(cubic), dense_out, held_out)}
         for name, e in errors.items():
             print("%-17s relative output error %.4g" % (name, e))
         for name in ("iterative linear", "iterative cubic"):

@@ -92,8 +92,49 @@ def parse_args(argv=None, need_jit=True):
 # ---------------------------------------------------------------------------
 
 _BLOB_RE = re.compile(r'^\s*([A-Za-z0-9_.\-$]+)\s*:\s*"0x([0-9A-Fa-f]*)"', re.M)
-_RES_CONST_RE = re.compile(
-    r"arith\.constant\s*(\{[^}]*\})?\s*dense_resource<([^>]+)>\s*:\s*tensor<([0-9x]+)xf32>")
+_RES_CONST_HEAD_RE = re.compile(r"arith\.constant\s*")
+_RES_CONST_TAIL_RE = re.compile(
+    r"\s*dense_resource<([^>]+)>\s*:\s*tensor<([0-9x]+)xf32>")
+
+
+def _balanced_braces(text, pos):
+    """End (exclusive) of the `{...}` that opens at text[pos], skipping
+    nested braces and quoted strings; -1 if it does not close."""
+    depth, quoted, i = 0, False, pos
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _resource_constant_matches(text):
+    """(attribute dict text or '', key, shape) of every f32 dense_resource
+    arith.constant; the attribute dictionary may nest (prune.calibration)."""
+    out = []
+    for m in _RES_CONST_HEAD_RE.finditer(text):
+        pos, attrs = m.end(), ""
+        if text.startswith("{", pos):
+            end = _balanced_braces(text, pos)
+            if end < 0:
+                continue
+            attrs, pos = text[pos:end], end
+        tail = _RES_CONST_TAIL_RE.match(text, pos)
+        if tail:
+            out.append((attrs, tail.group(1), tail.group(2)))
+    return out
 
 
 def parse_blobs(text):
@@ -112,7 +153,7 @@ def parse_blobs(text):
 def resource_constants(text):
     """key -> (shape, attribute dict text or '') for every dense_resource constant."""
     consts = {}
-    for attrs, key, shape in _RES_CONST_RE.findall(text):
+    for attrs, key, shape in _resource_constant_matches(text):
         consts[key] = (tuple(int(d) for d in shape.split("x")), attrs or "")
     return consts
 
