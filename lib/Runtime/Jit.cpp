@@ -297,7 +297,7 @@ JitFunction::run(ArrayRef<const npy::Array *> inputs) {
   llvm::Error err = engine->invokePacked(symbol, packed);
   currentArena = nullptr;
   // Frees what the call allocated and left, once the results are copied.
-  auto freeArena = llvm::make_scope_exit([&] {
+  llvm::scope_exit freeArena([&] {
     if (freeBuffers)
       for (void *p : arena.live)
         std::free(p);
