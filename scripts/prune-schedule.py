@@ -10,7 +10,7 @@ writes
 
     OUT/schedule.json    the steps, their sparsity and mask files
     OUT/masks_<t>.npz    one float32 0/1 array per weight, named like the
-                         weight (the prune_mask name prune-insert-masks
+                         weight (the prune.mask name prune-insert-masks
                          gives its mask argument or global)
 
 Masks come either from a model (`--model m.mlir`): prune-opt runs
@@ -81,7 +81,7 @@ def masks_from_weights(weights, ratio, scope):
 
 _GLOBAL = re.compile(
     r'memref\.global\s+(?:"[a-z]+"\s+)?@\S+\s*:\s*memref<([0-9x]*)x(f16|f32|f64)>\s*=\s*'
-    r'dense<(.*?)>\s*\{prune_mask\s*=\s*"((?:[^"\\]|\\.)*)"\}')
+    r'dense<(.*?)>\s*\{prune\.mask\s*=\s*"((?:[^"\\]|\\.)*)"\}')
 _DTYPES = {"f16": np.float16, "f32": np.float32, "f64": np.float64}
 
 

@@ -20,11 +20,10 @@ namespace mlir::prune {
 using namespace mlir;
 using namespace mlir::prune;
 
-/// On a mask argument (an argument attribute, which the prune dialect does
-/// not verify) and on a mask global (a discardable attribute without the
-/// dialect prefix: the dialect rejects prune.* attributes it does not know).
-static constexpr StringLiteral kMaskArgAttr = "prune.mask";
-static constexpr StringLiteral kMaskGlobalAttr = "prune_mask";
+/// On a mask argument and on a mask global: the name of the masked weight
+/// (verified by the prune dialect).
+static constexpr StringLiteral kMaskArgAttr = PruneDialect::kMaskAttrName;
+static constexpr StringLiteral kMaskGlobalAttr = PruneDialect::kMaskAttrName;
 
 /// The initial mask of `weight` as an attribute of its own type: 1 where
 /// `data` is non-zero (or everywhere with `ones`), else 0.

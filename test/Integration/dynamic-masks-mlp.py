@@ -101,7 +101,7 @@ def main():
         glob_text = opt(args.prune_opt, text, "prune-insert-masks{as=global init=ones}")
         for k, m in zip(W_KEYS, masks):
             pat = re.compile(r'(memref\.global @(\S+) : memref<[0-9x]+xf32> = )dense<1\.000000e\+00>'
-                             r'( \{prune_mask = "%s"\})' % re.escape(k))
+                             r'( \{prune.mask = "%s"\})' % re.escape(k))
             hexdata = np.ascontiguousarray(m, dtype="<f4").tobytes().hex().upper()
             glob_text, n = pat.subn(lambda mo: '%sdense<"0x%s">%s' % (mo.group(1), hexdata, mo.group(3)),
                                     glob_text)

@@ -17,8 +17,8 @@
 // CHECK:         linalg.matmul ins(%{{.*}}, %[[WM2]] : tensor<3x2xf32>, tensor<2x2xf32>)
 
 // The globals start as the current non-zeros (or all ones).
-// GLOBAL:        memref.global @prune_mask_0 : memref<2x4xf32> = dense<{{\[}}[1.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00], [0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]]> {prune_mask = "weight0"}
-// GLOBAL:        memref.global @prune_mask_1 : memref<2x2xf32> = dense<{{\[}}[1.000000e+00, 0.000000e+00], [1.000000e+00, 1.000000e+00]]> {prune_mask = "fc2"}
+// GLOBAL:        memref.global @prune_mask_0 : memref<2x4xf32> = dense<{{\[}}[1.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00], [0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00]]> {prune.mask = "weight0"}
+// GLOBAL:        memref.global @prune_mask_1 : memref<2x2xf32> = dense<{{\[}}[1.000000e+00, 0.000000e+00], [1.000000e+00, 1.000000e+00]]> {prune.mask = "fc2"}
 // GLOBAL-LABEL:  func.func @mlp
 // GLOBAL-SAME:     (%{{.*}}: tensor<3x4xf32>) -> tensor<3x2xf32>
 // GLOBAL:          %[[W:.*]] = arith.constant dense
@@ -27,8 +27,8 @@
 // GLOBAL:          linalg.generic {{.*}} ins(%[[W]], %[[M]] : tensor<2x4xf32>, tensor<2x4xf32>)
 // GLOBAL:          memref.get_global @prune_mask_1
 
-// ONES:          memref.global @prune_mask_0 : memref<2x4xf32> = dense<1.000000e+00> {prune_mask = "weight0"}
-// ONES:          memref.global @prune_mask_1 : memref<2x2xf32> = dense<1.000000e+00> {prune_mask = "fc2"}
+// ONES:          memref.global @prune_mask_0 : memref<2x4xf32> = dense<1.000000e+00> {prune.mask = "weight0"}
+// ONES:          memref.global @prune_mask_1 : memref<2x2xf32> = dense<1.000000e+00> {prune.mask = "fc2"}
 func.func @mlp(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<[[1.0, 0.0, 3.0, -4.0], [0.0, -6.0, 7.0, -8.0]]> : tensor<2x4xf32>

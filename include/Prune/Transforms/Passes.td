@@ -459,7 +459,7 @@ def PruneInsertMasks : Pass<"prune-insert-masks", "ModuleOp"> {
     * `as=argument`: a new argument appended to the function, with the
       argument attribute `prune.mask = "<weight name>"`;
     * `as=global`: a mutable `memref.global` named `prune_mask_<N>` (with
-      `prune_mask = "<weight name>"`), read with `memref.get_global` and
+      `prune.mask = "<weight name>"`), read with `memref.get_global` and
       `bufferization.to_tensor`; a runtime writes it between calls.
     The initial mask (the global's initial value) is `init=current`: 1
     where the weight is non-zero now, 0 where it is zero; or `init=ones`.

@@ -184,3 +184,22 @@ func.func @target_wrong_kind() attributes {prune.target = "x86-avx2"} {
 func.func @unknown_attr() attributes {prune.weights = 1 : i32} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'memref.global' op 'prune.mask' must be a string naming the masked weight}}
+memref.global @mask_not_string : memref<2xf32> = dense<1.0> {prune.mask = 3 : i32}
+
+// -----
+
+// expected-error @+1 {{'func.func' op argument 1: 'prune.mask' must be a string naming the masked weight}}
+func.func @mask_arg_not_string(%x: tensor<2xf32>, %m: tensor<2xf32> {prune.mask = 1 : i32}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op argument 0: unknown prune argument attribute 'prune.weight'}}
+func.func @unknown_arg_attr(%x: tensor<2xf32> {prune.weight = "w"}) {
+  return
+}

@@ -687,5 +687,28 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
     return verifyKept(op, attr);
   if (name == kCalibrationAttrName)
     return verifyCalibration(op, attr);
+  if (name == kMaskAttrName) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "'" << name << "' must be a string naming the masked weight";
+    return success();
+  }
   return op->emitOpError() << "unknown prune attribute '" << name << "'";
+}
+
+LogicalResult PruneDialect::verifyRegionArgAttribute(Operation *op,
+                                                     unsigned regionIndex,
+                                                     unsigned argIndex,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kMaskAttrName) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitOpError()
+             << "argument " << argIndex << ": '" << name
+             << "' must be a string naming the masked weight";
+    return success();
+  }
+  return op->emitOpError() << "argument " << argIndex
+                           << ": unknown prune argument attribute '" << name
+                           << "'";
 }

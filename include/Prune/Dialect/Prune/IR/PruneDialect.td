@@ -35,7 +35,10 @@ def Prune_Dialect : Dialect {
       constant lists, per dim, the indices of the original (`dense_shape`)
       weight that structural removal kept (empty: all);
     * `prune.calibration = {...}` on a weight constant holds the statistics
-      `prune-calibrate` recorded for it (docs/data-aware.md).
+      `prune-calibrate` recorded for it (docs/data-aware.md);
+    * `prune.mask = "<weight name>"` on a function argument or a
+      `memref.global` marks the runtime mask `prune-insert-masks` made for
+      that weight.
 
     The dialect verifies these discardable attributes against the operation
     that carries them (for example, the shape of the scores against the shape
@@ -43,6 +46,7 @@ def Prune_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
     /// Names of the discardable attributes this dialect verifies.
     static constexpr ::llvm::StringLiteral kImportanceAttrName = "prune.importance";
@@ -63,6 +67,9 @@ def Prune_Dialect : Dialect {
     /// Calibration statistics of a weight constant (prune-calibrate; format
     /// in docs/data-aware.md).
     static constexpr ::llvm::StringLiteral kCalibrationAttrName = "prune.calibration";
+    /// The weight a runtime mask (a function argument or a memref.global)
+    /// multiplies (prune-insert-masks): a string.
+    static constexpr ::llvm::StringLiteral kMaskAttrName = "prune.mask";
   }];
 }
 
