@@ -60,35 +60,9 @@ struct Selection {
 };
 } // namespace
 
-/// Element offsets of a weight seen as a matrix: rows are the multi-indices of
-/// every dim not in `colDims`, columns those of `colDims` (both row-major).
-static void getOffsets(ArrayRef<int64_t> shape, ArrayRef<int64_t> colDims,
-                       std::vector<int64_t> &rowOffset,
-                       std::vector<int64_t> &colOffset) {
-  int64_t rank = shape.size();
-  SmallVector<int64_t> strides(rank, 1);
-  for (int64_t d = rank - 2; d >= 0; --d)
-    strides[d] = strides[d + 1] * shape[d + 1];
-  auto enumerate = [&](bool cols, std::vector<int64_t> &out) {
-    SmallVector<int64_t> dims;
-    for (int64_t d = 0; d < rank; ++d)
-      if (llvm::is_contained(colDims, d) == cols)
-        dims.push_back(d);
-    out.assign(1, 0);
-    for (int64_t d : dims) {
-      std::vector<int64_t> next;
-      next.reserve(out.size() * shape[d]);
-      for (int64_t base : out)
-        for (int64_t i = 0; i < shape[d]; ++i)
-          next.push_back(base + i * strides[d]);
-      out = std::move(next);
-    }
-  };
-  enumerate(false, rowOffset);
-  enumerate(true, colOffset);
-}
-
-/// Like getOffsets for the original (`denseShape`) weight, plus, for every
+/// Element offsets of the original (`denseShape`) weight seen as a matrix
+/// (rows: the multi-indices of every dim not in `colDims`, columns: those of
+/// `colDims`, both row-major), plus, for every
 /// original row and column, its offset in the current weight of `shape`
 /// (structurally shrunk; `kept[d]` the original indices of dim d it kept,
 /// empty when whole), or -1 where it was removed.
@@ -475,9 +449,9 @@ void PruneReconstructPass::runOnOperation() {
         for (float v : current)
           sel.zeros += v == 0;
       } else if (sparsity && sparsity.getPattern() == SparsityKind::NM &&
-                 sparsity.getDim() == dim && gramDims.size() == 1 &&
-                 sparsity.getN() && sparsity.getM() &&
-                 k % *sparsity.getM() == 0) {
+                 sparsity.getDim() == dim && sparsity.getN() &&
+                 sparsity.getM() && denseShape[dim] % *sparsity.getM() == 0 &&
+                 llvm::is_contained(gramDims, dim)) {
         select = true;
         sel.nm = true;
         sel.n = *sparsity.getN();
@@ -490,15 +464,45 @@ void PruneReconstructPass::runOnOperation() {
                "its current zeros";
       }
     }
+    // SparseGPT visits the Gram matrix's columns in this order: for N:M along
+    // `dim` over a convolution's (c, kh, kw) patch columns, `dim` innermost,
+    // so that every group of m consecutive columns is one N:M group (m
+    // consecutive input channels at one filter tap).
+    std::vector<int64_t> order(k);
+    std::iota(order.begin(), order.end(), 0);
+    if (select && sel.nm && gramDims.size() > 1) {
+      SmallVector<int64_t> sizes, strides(gramDims.size(), 1);
+      for (int64_t d : gramDims)
+        sizes.push_back(denseShape[d]);
+      for (int64_t i = static_cast<int64_t>(sizes.size()) - 2; i >= 0; --i)
+        strides[i] = strides[i + 1] * sizes[i + 1];
+      int64_t pos = llvm::find(gramDims, dim) - gramDims.begin();
+      // Column (outer..., c) of the permuted order, outer the other gram
+      // dims in their order.
+      int64_t inner = sizes[pos], next = 0;
+      std::vector<int64_t> outer(1, 0);
+      for (auto [i, size] : llvm::enumerate(sizes)) {
+        if (static_cast<int64_t>(i) == pos)
+          continue;
+        std::vector<int64_t> grown;
+        for (int64_t base : outer)
+          for (int64_t j = 0; j < size; ++j)
+            grown.push_back(base + j * strides[i]);
+        outer = std::move(grown);
+      }
+      for (int64_t base : outer)
+        for (int64_t c = 0; c < inner; ++c)
+          order[next++] = base + c * strides[pos];
+    }
     if (select) {
       // Dead inputs (never non-zero) carry no information: as in the
       // reference implementation, their diagonal becomes 1 and their weights
       // 0 (so they are pruned first).
-      Eigen::MatrixXd h = gram;
+      Eigen::MatrixXd h = gram(order, order);
       RowMatrix w(numRows, k);
       for (int64_t row = 0; row < numRows; ++row)
         for (int64_t j = 0; j < k; ++j)
-          w(row, j) = dense[rowOffset[row] + colOffset[j]];
+          w(row, j) = dense[rowOffset[row] + colOffset[order[j]]];
       for (int64_t j = 0; j < k; ++j)
         if (h(j, j) == 0) {
           h(j, j) = 1;
@@ -514,7 +518,8 @@ void PruneReconstructPass::runOnOperation() {
         for (int64_t j = 0; j < k; ++j) {
           if (!std::isfinite(w(row, j)))
             return singular("(row " + Twine(row) + " became not finite)");
-          out[rowOffset[row] + colOffset[j]] = static_cast<float>(w(row, j));
+          out[rowOffset[row] + colOffset[order[j]]] =
+              static_cast<float>(w(row, j));
         }
       if (!refit) {
         plans.push_back(Plan{&weight, std::move(out), {}, {}});

@@ -5,6 +5,11 @@
 # Checked against numpy: the Gram matrix, the refitted weights, and the
 # layer's output error on the calibration data (lower than the magnitude
 # mask without refit), and prune-run on the repaired module.
+# method=sparsegpt with 2:4 along the input channels (prune-nm): the same
+# mask and weights as a numpy SparseGPT run on the Gram matrix with its
+# columns reordered so that the channel is innermost ((kh, kw, c): each
+# group of 4 consecutive columns is one 2:4 group), 2:4 holds per filter
+# tap, and with refit=true the least-squares fit on that mask.
 #
 # RUN: %python %s --prune-opt prune-opt --prune-run prune-run
 # REQUIRES: numpy
@@ -22,8 +27,8 @@ import numpy as np
 import prunetest
 from prunetest import check
 
-N, C, H, F, K = 2, 3, 7, 4, 3
-DAMP = 0.01
+N, C, H, F, K = 2, 4, 7, 4, 3
+DAMP, BLOCK = 0.01, 8
 
 
 def module(layout, w, stride):
@@ -63,6 +68,38 @@ def im2col(x, layout, stride):
                 p = x[n, :, i * stride:i * stride + K, j * stride:j * stride + K]  # c, kh, kw
                 rows.append(p.ravel() if layout == "nchw" else p.transpose(1, 2, 0).ravel())
     return np.array(rows)
+
+
+def sparsegpt_nm(w, gram, block, damp, n, m):
+    """Reference SparseGPT (as in prune-reconstruct-sparsegpt.py, N:M only):
+    n kept of every m consecutive columns; ties prune the lower index."""
+    w = w.astype(np.float64).copy()
+    h = gram.astype(np.float64).copy()
+    rows, cols = w.shape
+    dead = np.diag(h) == 0
+    h[dead, dead] = 1
+    w[:, dead] = 0
+    h += damp * np.mean(np.diag(h)) * np.eye(cols)
+    u = np.linalg.cholesky(np.linalg.inv(h)).T
+    for i1 in range(0, cols, block):
+        i2 = min(i1 + block, cols)
+        w1, u1 = w[:, i1:i2].copy(), u[i1:i2, i1:i2]
+        err1 = np.zeros((rows, i2 - i1))
+        mask1 = np.zeros((rows, i2 - i1), bool)
+        for i in range(i2 - i1):
+            if i % m == 0:
+                tmp = w1[:, i:i + m] ** 2 / np.diag(u1)[None, i:i + m] ** 2
+                order = np.argsort(tmp, axis=1, kind="stable")[:, :m - n]
+                np.put_along_axis(mask1[:, i:i + m], order, True, axis=1)
+            q = w1[:, i].copy()
+            q[mask1[:, i]] = 0
+            e = (w1[:, i] - q) / u1[i, i]
+            w1[:, i:] -= np.outer(e, u1[i, i:])
+            w1[:, i] = q
+            err1[:, i] = e
+        w[:, i1:i2] = w1
+        w[:, i2:] -= err1 @ u[i1:i2, i2:]
+    return w
 
 
 def main():
@@ -125,6 +162,36 @@ def main():
             print("%s stride %d: calibration output error magnitude %.5g, refit %.5g"
                   % (layout, stride, e_mag, e_rec))
             check(e_rec < 0.9 * e_mag, "%s: the refit does not lower the error" % layout)
+
+            # SparseGPT 2:4 along the input channels.
+            nm = "prune-calibrate{inputs=%s}, prune-nm{n=2 m=4}" % xpath
+            sg_text, sb = opt(nm + ", prune-reconstruct{method=sparsegpt refit=false "
+                              "block-size=%d damp=%g}" % (BLOCK, DAMP))
+            _, sr = opt(nm + ", prune-reconstruct{method=sparsegpt block-size=%d damp=%g}"
+                        % (BLOCK, DAMP))
+            # perm[j]: the Gram column SparseGPT visits j-th ((kh, kw, c)).
+            idx = np.arange(kk).reshape((C, K, K) if layout == "nchw" else (K, K, C))
+            perm = (idx.transpose(1, 2, 0) if layout == "nchw" else idx).ravel()
+            want = np.zeros_like(w0)
+            want[:, perm] = sparsegpt_nm(w0[:, perm], gram[np.ix_(perm, perm)], BLOCK, DAMP, 2, 4)
+            sg = rows(np.frombuffer(sb["conv.weight"][1], "<f4")).astype(np.float64)
+            check(np.array_equal(sg == 0, want == 0),
+                  "%s: SparseGPT 2:4 mask differs from numpy in %d places"
+                  % (layout, np.sum((sg == 0) != (want == 0))))
+            check(np.allclose(sg, want, rtol=1e-4, atol=1e-4 * np.max(np.abs(want))),
+                  "%s: SparseGPT 2:4 weights differ by %.3g" % (layout, np.max(np.abs(sg - want))))
+            groups = (sg[:, perm] != 0).reshape(F, -1, 4).sum(-1)
+            check(np.all(groups == 2), "%s: not 2:4 along the channels" % layout)
+            check("#prune.sparsity<pattern = nm" in sg_text, "%s: 2:4 record dropped" % layout)
+            sgr = rows(np.frombuffer(sr["conv.weight"][1], "<f4")).astype(np.float64)
+            check(np.array_equal(sgr == 0, want == 0), "%s: refit changed the mask" % layout)
+            for f in range(F):
+                keep = want[f] != 0
+                fit = np.linalg.solve(hd[np.ix_(keep, keep)], (hd @ w0[f])[keep])
+                check(np.allclose(sgr[f, keep], fit, rtol=1e-3, atol=1e-4),
+                      "%s: SparseGPT 2:4 refit of filter %d is not least squares" % (layout, f))
+            e_sg = np.sum((y0 - cols @ sgr.T) ** 2)
+            print("%s 2:4: calibration output error SparseGPT+refit %.5g" % (layout, e_sg))
 
             # prune-run on the repaired module: the numpy im2col output.
             mpath, xin, ref = (os.path.join(tmp, n) for n in ("m.mlir", "xin.npy", "ref.npy"))

@@ -120,7 +120,10 @@ def PruneReconstruct : Pass<"prune-reconstruct", "::mlir::ModuleOp"> {
       Alistarh 2023) for weights whose `#prune.sparsity` record is
       `unstructured` (as many zeros as the weight has now, spread over the
       column blocks in proportion to their width) or `nm` along the input
-      dim: starting again from the calibrated weight, columns are visited
+      dim (for a convolution filter, the Gram matrix's patch columns are
+      visited with the input channel innermost, `(kh, kw, c)`, so that
+      every `m` consecutive columns are one N:M group of channels at one
+      filter tap): starting again from the calibrated weight, columns are visited
       in blocks of `block-size`; a block's mask (unstructured) or each group
       of `m` columns' mask (N:M) keeps the entries with the largest OBS
       saliency `w^2 / [U]_jj^2`, `U` the upper Cholesky factor of
