@@ -403,6 +403,17 @@ WeightDiscovery::WeightDiscovery(Operation *root,
   });
   for (Weight &weight : weights)
     finalizeRoles(weight);
+  // TOSA is read after lowering to linalg; say so rather than find nothing.
+  root->walk([](Operation *op) {
+    if (op->getName().getDialectNamespace() != "tosa")
+      return;
+    StringRef name = op->getName().stripDialect();
+    if (llvm::is_contained({"conv2d", "conv3d", "depthwise_conv2d",
+                            "transpose_conv2d", "matmul", "fully_connected"},
+                           name))
+      op->emitWarning() << "TOSA op is not pruned: lower TOSA to linalg "
+                           "first (--prune-tosa-to-linalg)";
+  });
 }
 
 const Weight *WeightDiscovery::lookup(Operation *op) const {

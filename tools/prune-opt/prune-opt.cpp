@@ -7,6 +7,7 @@
 #include "Prune/Conversion/Accel/Passes.h"
 #include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
+#include "Prune/Conversion/TOSA/Pipeline.h"
 #include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
@@ -24,6 +25,7 @@ int main(int argc, char **argv) {
   mlir::prune::registerPruneGPUConversionPasses();
   mlir::prune::registerPruneAccelLoweringPasses();
   mlir::prune::registerPruneDataAwarePasses();
+  mlir::prune::registerPruneTosaToLinalgPipeline();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -9,6 +9,7 @@
 #include "Prune/Conversion/Accel/Passes.h"
 #include "Prune/Conversion/GPU/Passes.h"
 #include "Prune/Conversion/Passes.h"
+#include "Prune/Conversion/TOSA/Pipeline.h"
 #include "Prune/DataAware/Passes.h"
 #include "Prune/Dialect/Prune/IR/PruneDialect.h"
 #include "Prune/Transforms/Passes.h"
@@ -31,6 +32,7 @@ mlirGetDialectPluginInfo() {
             prune::registerPruneGPUConversionPasses();
             prune::registerPruneAccelLoweringPasses();
             prune::registerPruneDataAwarePasses();
+            prune::registerPruneTosaToLinalgPipeline();
           }};
 }
 
@@ -41,5 +43,6 @@ extern "C" LLVM_ATTRIBUTE_WEAK PassPluginLibraryInfo mlirGetPassPluginInfo() {
             prune::registerPruneGPUConversionPasses();
             prune::registerPruneAccelLoweringPasses();
             prune::registerPruneDataAwarePasses();
+            prune::registerPruneTosaToLinalgPipeline();
           }};
 }

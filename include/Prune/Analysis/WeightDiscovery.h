@@ -83,6 +83,9 @@ struct Weight {
 /// one of `exclude` (glob patterns) are left out.
 class WeightDiscovery {
 public:
+  /// Finds the weights under `root`. A TOSA contraction or convolution
+  /// (tosa.conv2d, tosa.matmul, ...) still in the IR gets a warning: its
+  /// weights are not found until `prune-tosa-to-linalg` lowers it.
   explicit WeightDiscovery(Operation *root, ArrayRef<std::string> exclude = {});
 
   ArrayRef<Weight> getWeights() const { return weights; }

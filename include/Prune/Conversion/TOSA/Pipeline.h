@@ -1,0 +1,38 @@
+//===- Pipeline.h - TOSA input for mlir-prune -------------------*- C++ -*-===//
+//
+// Part of mlir-prune.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef PRUNE_CONVERSION_TOSA_PIPELINE_H
+#define PRUNE_CONVERSION_TOSA_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir::prune {
+
+/// Options of `prune-tosa-to-linalg`.
+struct PruneTosaToLinalgOptions
+    : public PassPipelineOptions<PruneTosaToLinalgOptions> {
+  PassOptions::Option<bool> hwcf{
+      *this, "hwcf",
+      llvm::cl::desc("Lower tosa.conv2d to linalg.conv_2d_nhwc_hwcf with the "
+                     "filter transposed by a linalg.transpose (false: "
+                     "linalg.conv_2d_nhwc_fhwc on the filter as it is)"),
+      llvm::cl::init(false)};
+};
+
+/// TOSA as TFLite / ONNX / JAX importers emit it, to the linalg-on-tensors
+/// form the pruning passes read: upstream's TOSA-to-linalg pipeline, then
+/// tosa-to-tensor (reshapes, slices, pads), tosa-to-arith (tosa.const becomes
+/// arith.constant, the weights the passes find) and canonicalize.
+void buildPruneTosaToLinalgPipeline(OpPassManager &pm,
+                                    const PruneTosaToLinalgOptions &options);
+
+/// Registers the `prune-tosa-to-linalg` pipeline.
+void registerPruneTosaToLinalgPipeline();
+
+} // namespace mlir::prune
+
+#endif // PRUNE_CONVERSION_TOSA_PIPELINE_H

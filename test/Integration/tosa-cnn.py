@@ -1,0 +1,210 @@
+# TOSA input, end to end: a small CNN written in TOSA as TFLite / ONNX-to-TOSA
+# importers emit it (NHWC activations, OHWI filters, tosa.const weights as
+# dense_resource, conv bias, clamp as ReLU, avg_pool2d, reshape, a 3-D
+# tosa.matmul classifier) goes through prune-tosa-to-linalg (both conv
+# layouts) and then:
+#   * dense: the JIT-run model equals an independent numpy forward pass;
+#   * prune-nm 2:4 and prune-unstructured: the JIT-run pruned model equals the
+#     numpy forward pass with the weights read back from the pruned IR, and
+#     those weights are the original ones with exactly the expected mask
+#     (numpy's 2:4 along the input channels / global-in-layer L1) applied;
+#   * prune-filters: the structurally shrunk model equals the same model
+#     with the removed filters' weights zeroed (mode=zero), which equals the
+#     numpy forward with those zeros, and the conv weights really shrank.
+#
+# RUN: %python %s --prune-opt prune-opt --prune-run prune-run | FileCheck %s
+# REQUIRES: numpy
+# CHECK: fhwc dense: OK
+# CHECK: fhwc nm: OK
+# CHECK: fhwc unstructured: OK
+# CHECK: fhwc filters: 16 -> 8, 12 -> 6 filters; OK
+# CHECK: hwcf dense: OK
+# CHECK: hwcf nm: OK
+# CHECK: hwcf unstructured: OK
+# CHECK: hwcf filters: 16 -> 8, 12 -> 6 filters; OK
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import prunetest as pt
+from prunetest import check
+
+N, H, W, C = 2, 8, 8, 4
+F1, F2, CLASSES = 16, 12, 5
+
+
+def weights(seed=3):
+    rng = np.random.default_rng(seed)
+    return {
+        "conv1_w": rng.standard_normal((F1, 3, 3, C)).astype(np.float32),   # OHWI
+        "conv1_b": rng.standard_normal((F1,)).astype(np.float32),
+        "conv2_w": rng.standard_normal((F2, 3, 3, F1)).astype(np.float32),
+        "conv2_b": rng.standard_normal((F2,)).astype(np.float32),
+        "fc_w": rng.standard_normal((1, F2, CLASSES)).astype(np.float32),
+    }
+
+
+def tosa_module(w):
+    def ty(a):
+        return "tensor<%sxf32>" % "x".join(str(d) for d in a.shape)
+    consts = "\n".join(
+        '  %%%s = "tosa.const"() {values = dense_resource<%s> : %s} : () -> %s'
+        % (k, k, ty(a), ty(a)) for k, a in w.items())
+    blobs = ",\n".join('      %s: "%s"' % (k, pt.hex_blob(a)) for k, a in w.items())
+    return """func.func @forward(%%x: tensor<%(N)dx8x8x4xf32>) -> tensor<1x%(N)dx5xf32> {
+%(consts)s
+  %%zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %%c1 = tosa.conv2d %%x, %%conv1_w, %%conv1_b, %%zp, %%zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>} : (tensor<%(N)dx8x8x4xf32>, tensor<16x3x3x4xf32>, tensor<16xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<%(N)dx8x8x16xf32>
+  %%r1 = tosa.clamp %%c1 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<%(N)dx8x8x16xf32>) -> tensor<%(N)dx8x8x16xf32>
+  %%c2 = tosa.conv2d %%r1, %%conv2_w, %%conv2_b, %%zp, %%zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 1, 0, 1>, stride = array<i64: 2, 2>} : (tensor<%(N)dx8x8x16xf32>, tensor<12x3x3x16xf32>, tensor<12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<%(N)dx4x4x12xf32>
+  %%r2 = tosa.clamp %%c2 {min_val = 0.0 : f32, max_val = 3.4e38 : f32} : (tensor<%(N)dx4x4x12xf32>) -> tensor<%(N)dx4x4x12xf32>
+  %%p = tosa.avg_pool2d %%r2, %%zp, %%zp {acc_type = f32, kernel = array<i64: 4, 4>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<%(N)dx4x4x12xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<%(N)dx1x1x12xf32>
+  %%s = tosa.const_shape {values = dense<[1, %(N)d, 12]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %%f = tosa.reshape %%p, %%s : (tensor<%(N)dx1x1x12xf32>, !tosa.shape<3>) -> tensor<1x%(N)dx12xf32>
+  %%y = tosa.matmul %%f, %%fc_w, %%zp, %%zp : (tensor<1x%(N)dx12xf32>, tensor<1x12x5xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x%(N)dx5xf32>
+  return %%y : tensor<1x%(N)dx5xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+%(blobs)s
+    }
+  }
+#-}
+""" % {"N": N, "consts": consts, "blobs": blobs}
+
+
+def conv_nhwc_ohwi(x, w, b, pad, stride):
+    """pad = (top, bottom, left, right)."""
+    x = np.pad(x, ((0, 0), (pad[0], pad[1]), (pad[2], pad[3]), (0, 0)))
+    f, kh, kw, _ = w.shape
+    oh = (x.shape[1] - kh) // stride + 1
+    ow = (x.shape[2] - kw) // stride + 1
+    y = np.zeros((x.shape[0], oh, ow, f))
+    for i in range(kh):
+        for j in range(kw):
+            patch = x[:, i:i + stride * oh:stride, j:j + stride * ow:stride, :]
+            y += np.einsum("nhwc,fc->nhwf", patch, w[:, i, j, :])
+    return y + b
+
+
+def forward(w, x):
+    w = {k: v.astype(np.float64) for k, v in w.items()}
+    h = np.maximum(conv_nhwc_ohwi(x, w["conv1_w"], w["conv1_b"], (1, 1, 1, 1), 1), 0)
+    h = np.maximum(conv_nhwc_ohwi(h, w["conv2_w"], w["conv2_b"], (0, 1, 0, 1), 2), 0)
+    p = h.mean(axis=(1, 2))                      # [N, 12]
+    return (p @ w["fc_w"][0])[None]              # [1, N, 5]
+
+
+class Runner:
+    def __init__(self, prune_opt, prune_run, tmp):
+        self.prune_opt, self.prune_run, self.tmp = prune_opt, prune_run, tmp
+
+    def opt(self, text, flags):
+        r = subprocess.run([self.prune_opt] + flags + ["-"], input=text,
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "prune-opt %s failed:\n%s" % (flags, r.stderr[-3000:]))
+        return r.stdout
+
+    def run(self, text, x):
+        mod = os.path.join(self.tmp, "m.mlir")
+        xin, yout = os.path.join(self.tmp, "x.npy"), os.path.join(self.tmp, "y.npy")
+        open(mod, "w").write(text)
+        np.save(xin, x)
+        r = subprocess.run([self.prune_run, mod, "--input=" + xin, "--output=" + yout],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "prune-run failed:\n%s" % r.stderr[-3000:])
+        return np.load(yout).astype(np.float64)
+
+
+def close(a, b, what):
+    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
+    check(err < 1e-5, "%s: max rel error %g" % (what, err))
+
+
+def read_by_shape(text, orig):
+    """The weights of `text`, matched to the original keys (the lowering
+    keeps the resource keys)."""
+    got = pt.read_weights(text)
+    check(set(orig) <= set(got), "weights missing after lowering: %s (have %s)"
+          % (sorted(set(orig) - set(got)), sorted(got)))
+    return {k: got[k] for k in orig}
+
+
+def case(r, w, x, layout):
+    flags = ["--prune-tosa-to-linalg=hwcf=%s" % ("true" if layout == "hwcf" else "false")]
+    lowered = r.opt(tosa_module(w), flags)
+    check("tosa." not in lowered, "TOSA ops left after the pipeline")
+    conv = "linalg.conv_2d_nhwc_%s" % layout
+    check(lowered.count(conv) == 2, "expected two %s" % conv)
+    ref = forward(w, x)
+    close(r.run(lowered, x), ref, "%s dense" % layout)
+    print("%s dense: OK" % layout)
+
+    # 2:4 along the input channels (the last dim of an OHWI filter; dim 1 of
+    # the matmul weight [1, K, N] is the reduction).
+    nm = r.opt(lowered, ["--prune-nm=n=2 m=4"])
+    got = read_by_shape(nm, w)
+    for k in ("conv1_w", "conv2_w", "fc_w"):
+        dim = 3 if k != "fc_w" else 1
+        mask = pt.nm_mask(w[k], dim, 2, 4)
+        check(np.array_equal(got[k], np.where(mask, w[k], 0)), "%s: not numpy's 2:4 mask" % k)
+    for k in ("conv1_b", "conv2_b"):
+        check(np.array_equal(got[k], w[k]), "%s changed" % k)
+    close(r.run(nm, x), forward(got, x), "%s nm" % layout)
+    print("%s nm: OK" % layout)
+
+    un = r.opt(lowered, ["--prune-unstructured=ratio=0.6"])
+    got = read_by_shape(un, w)
+    for k in ("conv1_w", "conv2_w", "fc_w"):
+        check(np.array_equal(got[k], np.where(pt.unstructured_mask(w[k], 0.6), w[k], 0)),
+              "%s: not numpy's 60%% L1 mask" % k)
+    close(r.run(un, x), forward(got, x), "%s unstructured" % layout)
+    print("%s unstructured: OK" % layout)
+
+    shrunk = r.opt(lowered, ["--prune-filters=ratio=0.5"])
+    zeroed = r.opt(lowered, ["--prune-filters=ratio=0.5 mode=zero"])
+    zw = read_by_shape(zeroed, w)
+    # mode=zero zeroes what reads a removed filter: conv2's input channels
+    # for conv1's filters, the classifier's rows for conv2's.
+    removed1 = [c for c in range(F1) if not zw["conv2_w"][..., c].any()]
+    removed2 = [f for f in range(F2) if not zw["fc_w"][0, f].any()]
+    check(len(removed1) == F1 // 2 and len(removed2) == F2 // 2,
+          "mode=zero zeroed %d and %d filters" % (len(removed1), len(removed2)))
+    for k in ("conv1_w", "conv1_b", "conv2_b"):
+        check(np.array_equal(zw[k], w[k]), "mode=zero changed %s" % k)
+    sw = pt.read_weights(shrunk)
+    shapes = sorted(a.shape for a in sw.values())
+    check((F1 // 2, 3, 3, C) in shapes and (F2 // 2, 3, 3, F1 // 2) in shapes
+          and (1, F2 // 2, CLASSES) in shapes, "weights did not shrink: %s" % shapes)
+    y_shrunk, y_zero = r.run(shrunk, x), r.run(zeroed, x)
+    # Removal == zeroing what reads the removed filters == numpy on those
+    # weights.
+    close(y_zero, forward(zw, x), "%s filters (mode=zero vs numpy)" % layout)
+    close(y_shrunk, y_zero, "%s filters (removed vs zeroed)" % layout)
+    print("%s filters: %d -> %d, %d -> %d filters; OK"
+          % (layout, F1, F1 - len(removed1), F2, F2 - len(removed2)))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--prune-opt", required=True)
+    p.add_argument("--prune-run", required=True)
+    a = p.parse_args()
+    w = weights()
+    x = np.random.default_rng(11).standard_normal((N, H, W, C)).astype(np.float32)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = Runner(a.prune_opt, a.prune_run, tmp)
+        for layout in ("fhwc", "hwcf"):
+            case(r, w, x, layout)
+
+
+if __name__ == "__main__":
+    pt.main_guard(main)
