@@ -134,7 +134,7 @@ def run_case(args, case_dir, work):
     in_files, out_files = [], []
     for k, x in enumerate(runtime_inputs):
         f = os.path.join(work, "%s.in%d.npy" % (name, k))
-        np.save(f, np.ascontiguousarray(x))
+        np.save(f, np.array(x, order="C"))  # ascontiguousarray makes rank 0 rank 1
         in_files.append(f)
     for k in range(len(outputs)):
         out_files.append(os.path.join(work, "%s.out%d.npy" % (name, k)))
