@@ -79,19 +79,7 @@ def prune(args, text, flags):
 
 
 def check_model(args, name, model, shape, prune_flags=None):
-    torch.manual_seed(1)
-    model.eval()
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.running_mean.uniform_(-0.5, 0.5)
-            m.running_var.uniform_(0.5, 2.0)
-            m.weight.data.uniform_(0.5, 1.5)
-            m.bias.data.uniform_(-0.2, 0.2)
-    x = torch.randn(*shape)
-    with torch.no_grad():
-        ref = model(x).numpy()
-    path = os.path.join(args.workdir, name + ".onnx")
-    torch.onnx.export(model, x, path, opset_version=13)
+    path, x, ref = onnxtest.export_torch(args, name, model, shape)
     in_name = onnxtest.onnx_inputs(path)[0]
     text = onnxtest.import_onnx(args, path)
     dense_path = os.path.join(args.workdir, name + ".dense.onnx")

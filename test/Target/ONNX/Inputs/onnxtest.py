@@ -204,3 +204,26 @@ def prune_run(prune_run_bin, text, inputs, workdir, tag="jit"):
         cmd.append("--input=" + ",".join(ins))
     run(cmd)
     return [np.load(p).astype(np.float64) for p in outs]
+
+
+def export_torch(args, name, model, shape, opset=13):
+    """Exports a torch `model` to `args.workdir/name.onnx` in eval mode, with
+    random BatchNorm statistics and affine parameters (so that BatchNorm is
+    not the identity), on a random input of `shape`. Returns (path, x, ref):
+    the file, the input (a torch tensor) and torch's output (numpy)."""
+    import torch  # only the torch-based tests need it
+    from torch import nn
+    torch.manual_seed(1)
+    model.eval()
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    x = torch.randn(*shape)
+    with torch.no_grad():
+        ref = model(x).numpy()
+    path = os.path.join(args.workdir, name + ".onnx")
+    torch.onnx.export(model, x, path, opset_version=opset)
+    return path, x, ref
