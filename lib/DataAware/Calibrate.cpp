@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Prune/Analysis/DimCoupling.h"
 #include "Prune/Analysis/WeightData.h"
 #include "Prune/Analysis/WeightDiscovery.h"
 #include "Prune/DataAware/Calibration.h"
@@ -224,9 +225,60 @@ static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
   }
 }
 
+/// Relative damping of the Gram matrix when scoring heads (the default damp
+/// of prune-reconstruct, which refits after the heads are removed).
+static constexpr double kHeadDamp = 0.01;
+
 template <typename T> static ArrayRef<char> asBytes(const std::vector<T> &v) {
   return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
                         v.size() * sizeof(T));
+}
+
+/// Head importance from a weight `w` (any shape; `dim` its reduction dim, of
+/// size numHeads * headSize, head h owning indices [h*headSize,
+/// (h+1)*headSize)) that reads the heads, and the Gram matrix `gram` of its
+/// input over `dim`: for each head h, the output error that remains when the
+/// head's inputs S are removed and the weight's other inputs K are refitted
+/// by least squares (what prune-reconstruct does after prune-heads),
+/// sum over output rows of w_S (G_SS - G_SK (G_KK + lambda I)^-1 G_KS) w_S^T,
+/// lambda = damp * mean(diag G). Adds it to `scores`.
+static LogicalResult addHeadScores(ArrayRef<float> w, ArrayRef<int64_t> shape,
+                                   int64_t dim, const Eigen::MatrixXd &gram,
+                                   int64_t numHeads, int64_t headSize,
+                                   double damp, std::vector<double> &scores) {
+  int64_t k = shape[dim], inner = 1;
+  for (int64_t d = dim + 1; d < static_cast<int64_t>(shape.size()); ++d)
+    inner *= shape[d];
+  int64_t rows = static_cast<int64_t>(w.size()) / k;
+  // Rows of the weight seen as (rows x k).
+  Eigen::MatrixXd wm(rows, k);
+  for (size_t e = 0; e < w.size(); ++e) {
+    int64_t outer = e / (inner * k), c = (e / inner) % k, in = e % inner;
+    wm(outer * inner + in, c) = w[e];
+  }
+  Eigen::MatrixXd g = gram;
+  double meanDiag = g.diagonal().mean();
+  if (!(meanDiag > 0) || !std::isfinite(meanDiag))
+    return failure();
+  g.diagonal().array() += damp * meanDiag;
+  for (int64_t h = 0; h < numHeads; ++h) {
+    std::vector<int> sIdx, kIdx;
+    for (int64_t j = 0; j < k; ++j)
+      (j / headSize == h ? sIdx : kIdx).push_back(j);
+    Eigen::MatrixXd schur = g(sIdx, sIdx);
+    if (!kIdx.empty()) {
+      Eigen::LLT<Eigen::MatrixXd> llt(g(kIdx, kIdx));
+      if (llt.info() != Eigen::Success)
+        return failure();
+      schur -= g(sIdx, kIdx) * llt.solve(g(kIdx, sIdx));
+    }
+    Eigen::MatrixXd ws = wm(Eigen::all, sIdx);
+    double err = (ws * schur).cwiseProduct(ws).sum();
+    if (!std::isfinite(err))
+      return failure();
+    scores[h] += std::max(err, 0.0);
+  }
+  return success();
 }
 
 void PruneCalibratePass::runOnOperation() {
@@ -458,6 +510,24 @@ void PruneCalibratePass::runOnOperation() {
     ImportanceAttr importance;
   };
   std::vector<Plan> plans;
+  // Weights that read attention heads (their reduction dim is a flat H*D dim
+  // of a head structure prune-heads can prune): metric=activation scores
+  // them per head.
+  DenseMap<unsigned, std::pair<int64_t, int64_t>> headReaders;
+  if (metric == "activation") {
+    DimCoupling coupling(entryFunc, discovery);
+    ArrayRef<CouplingGroup> groups = coupling.getGroups();
+    for (const HeadStructure &hs : coupling.getHeadStructures()) {
+      if (!hs.isPrunable())
+        continue;
+      for (unsigned flat : hs.flatGroups)
+        for (const Weight *reader : groups[flat].consumers)
+          if (reader->reductionDim >= 0 &&
+              reader->type.getDimSize(reader->reductionDim) ==
+                  hs.numHeads * hs.headSize)
+            headReaders[reader - weights.data()] = {hs.numHeads, hs.headSize};
+    }
+  }
   for (auto [i, weight] : llvm::enumerate(weights)) {
     if (taps[i].empty()) {
       weight.op->emitRemark("weight '")
@@ -537,7 +607,31 @@ void PruneCalibratePass::runOnOperation() {
       plan.importance = ImportanceAttr::get(
           ctx, Metric::Wanda, Granularity::Weight, std::nullopt, {},
           std::nullopt, makeResource(type, key + "_wanda", asBytes(scores)));
+    } else if (metric == "activation" && headReaders.count(i) && s.gram &&
+               s.gramDims.empty()) {
+      auto [numHeads, headSize] = headReaders.lookup(i);
+      std::vector<double> err(numHeads, 0.0);
+      Eigen::MatrixXd full = s.gramMatrix.selfadjointView<Eigen::Lower>();
+      if (failed(addHeadScores(w, weight.type.getShape(), weight.reductionDim,
+                               full, numHeads, headSize, kHeadDamp, err))) {
+        weight.op.emitError("prune-calibrate: cannot score the heads that '")
+            << weight.name
+            << "' reads: the Gram matrix of its input is zero, singular or "
+               "not finite";
+        return signalPassFailure();
+      }
+      std::vector<float> scores(err.begin(), err.end());
+      plan.importance = ImportanceAttr::get(
+          ctx, Metric::Activation, Granularity::Head, weight.reductionDim, {},
+          numHeads,
+          makeResource(RankedTensorType::get({numHeads}, b.getF32Type()),
+                       key + "_head_error", asBytes(scores)));
     } else if (metric == "activation") {
+      if (headReaders.count(i))
+        weight.op->emitRemark("weight '")
+            << weight.name
+            << "' reads attention heads, but no Gram matrix of its input was "
+               "recorded (gram=false or over max-gram-dim): no head scores";
       plan.importance = ImportanceAttr::get(
           ctx, Metric::Activation, Granularity::Channel, weight.reductionDim,
           {}, std::nullopt, fireRateAttr);

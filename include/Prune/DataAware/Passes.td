@@ -38,7 +38,19 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
     `|W| * ||X_k||_2`, so `prune-unstructured{metric=wanda}`,
     `prune-nm{metric=wanda}` and `prune-blocks{metric=wanda}` use them; with
     `metric=activation` it attaches the firing rate per input channel
-    (`granularity = channel`, `dim` = the reduction dim).
+    (`granularity = channel`, `dim` = the reduction dim), except on a weight
+    that reads attention heads (its reduction dim is the flat `H*D` dim of
+    heads `prune-heads` can remove, e.g. the output projection): there it
+    attaches one score per head (`granularity = head`, `heads = H`), the
+    calibration output error that removing the head and refitting the
+    weight's other inputs by least squares leaves,
+    `sum_rows w_S (G_SS - G_SK (G_KK + lambda I)^-1 G_KS) w_S^T` for the
+    head's inputs S, the others K, G the Gram matrix of the weight's input
+    and `lambda = 0.01 * mean(diag G)` (what `prune-reconstruct` does after
+    `prune-heads`), so `prune-heads{metric=activation}` removes the heads
+    whose loss the refit can absorb best. This needs the Gram matrix
+    (`gram=true`, within `max-gram-dim`); an all-zero one is a located
+    error.
 
     `inputs` holds one `.npy` per argument of `entry`. Each stacks whole
     batches along dim 0: an argument of type `tensor<4x64xf32>` takes a
