@@ -263,10 +263,8 @@ DenseMap<void *, unsigned> mlir::prune::countResourceUsers(Operation *root) {
   return users;
 }
 
-/// True if an attribute of another op than `op` (anywhere in the top-level
-/// op that holds it) refers to the same resource blob.
-static bool isResourceShared(arith::ConstantOp op,
-                             DenseResourceElementsAttr resource) {
+bool mlir::prune::isResourceShared(arith::ConstantOp op,
+                                   DenseResourceElementsAttr resource) {
   Operation *top = op;
   while (Operation *parent = top->getParentOp())
     top = parent;

@@ -11,9 +11,13 @@
 #   * prune-filters: the structurally shrunk model equals the same model
 #     with the removed filters' weights zeroed (mode=zero), which equals the
 #     numpy forward with those zeros, and the conv weights really shrank.
+# The model is committed as examples/tosa_cnn.mlir (`--write-example` writes
+# it); the test fails if the two drift apart.
 #
-# RUN: %python %s --prune-opt prune-opt --prune-run prune-run | FileCheck %s
+# RUN: %python %s --prune-opt prune-opt --prune-run prune-run \
+# RUN:   --example %prune_src/examples/tosa_cnn.mlir | FileCheck %s
 # REQUIRES: numpy
+# CHECK: examples/tosa_cnn.mlir is this model
 # CHECK: fhwc dense: OK
 # CHECK: fhwc nm: OK
 # CHECK: fhwc unstructured: OK
@@ -79,6 +83,17 @@ def tosa_module(w):
   }
 #-}
 """ % {"N": N, "consts": consts, "blobs": blobs}
+
+
+EXAMPLE_HEADER = """\
+// A small CNN in TOSA, as TFLite / ONNX-to-TOSA importers emit it: NHWC
+// activations, OHWI filters, tosa.const weights as dense_resource blobs,
+// conv bias, clamp as ReLU, avg_pool2d, reshape, a tosa.matmul classifier.
+// Written by test/Integration/tosa-cnn.py --write-example (which checks the
+// JIT-run model against numpy). Prune it with:
+//   prune-opt examples/tosa_cnn.mlir --prune-tosa-to-linalg \\
+//     --prune-filters=ratio=0.5 --prune-report
+"""
 
 
 def conv_nhwc_ohwi(x, w, b, pad, stride):
@@ -180,10 +195,13 @@ def case(r, w, x, layout):
           "mode=zero zeroed %d and %d filters" % (len(removed1), len(removed2)))
     for k in ("conv1_w", "conv1_b", "conv2_b"):
         check(np.array_equal(zw[k], w[k]), "mode=zero changed %s" % k)
+    # The shrunk weights keep their names (resource keys).
     sw = pt.read_weights(shrunk)
-    shapes = sorted(a.shape for a in sw.values())
-    check((F1 // 2, 3, 3, C) in shapes and (F2 // 2, 3, 3, F1 // 2) in shapes
-          and (1, F2 // 2, CLASSES) in shapes, "weights did not shrink: %s" % shapes)
+    shapes = {k: sw[k].shape for k in ("conv1_w", "conv2_w", "fc_w") if k in sw}
+    check(shapes == {"conv1_w": (F1 // 2, 3, 3, C), "conv2_w": (F2 // 2, 3, 3, F1 // 2),
+                     "fc_w": (1, F2 // 2, CLASSES)},
+          "weights did not shrink under their names: %s" % sorted(
+              (k, a.shape) for k, a in sw.items()))
     y_shrunk, y_zero = r.run(shrunk, x), r.run(zeroed, x)
     # Removal == zeroing what reads the removed filters == numpy on those
     # weights.
@@ -196,9 +214,21 @@ def case(r, w, x, layout):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--prune-opt", required=True)
-    p.add_argument("--prune-run", required=True)
+    p.add_argument("--prune-run")
+    p.add_argument("--example", help="the committed copy of the model to compare with")
+    p.add_argument("--write-example", help="write the TOSA model here and stop")
     a = p.parse_args()
     w = weights()
+    if a.write_example:
+        with open(a.write_example, "w") as f:
+            f.write(EXAMPLE_HEADER + tosa_module(w))
+        return
+    check(a.prune_run, "--prune-run is required")
+    if a.example:
+        check(open(a.example).read() == EXAMPLE_HEADER + tosa_module(w),
+              "%s differs from the model this test builds (regenerate it with "
+              "--write-example)" % a.example)
+        print("examples/tosa_cnn.mlir is this model")
     x = np.random.default_rng(11).standard_normal((N, H, W, C)).astype(np.float32)
     with tempfile.TemporaryDirectory() as tmp:
         r = Runner(a.prune_opt, a.prune_run, tmp)

@@ -75,6 +75,10 @@ void writeValues(arith::ConstantOp op, ArrayRef<char> bytes);
 /// in one walk.
 DenseMap<void *, unsigned> countResourceUsers(Operation *root);
 
+/// True if an op other than `op` (anywhere in the top-level op that holds
+/// it) refers to the dense_resource blob of `resource`.
+bool isResourceShared(arith::ConstantOp op, DenseResourceElementsAttr resource);
+
 } // namespace mlir::prune
 
 #endif // PRUNE_ANALYSIS_WEIGHTDATA_H
