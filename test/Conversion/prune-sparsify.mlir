@@ -31,6 +31,44 @@ func.func @nm_linear(%x: tensor<4x8xf32>) -> tensor<4x2xf32> {
   return %y : tensor<4x2xf32>
 }
 
+
+// -----
+
+// Batch 1 on AVX-512: the dot-product N:M kernel. Values [out, K/2] f32 and,
+// per vector of 16 kept weights, one i16 mask per position bit (bit l of
+// mask t = bit t of the position of kept weight l): row 0 keeps positions
+// 0, 1 of every group (bit 0 on odd lanes: 0xAAAA), row 1 keeps 2, 3
+// (bit 1 everywhere). Activations are repacked per position and selected
+// with the masks; dot products are reduced across lanes.
+
+// CHECK-LABEL: func.func @nm_dot_batch1
+// CHECK-DAG:   arith.constant dense<{{\[\[}}-21846, 0], [-21846, -1]]> : tensor<2x2xi16>
+// CHECK-DAG:   arith.constant {{.*}} : tensor<2x16xf32>
+// CHECK-NOT:   tensor<2x32xf32>
+// CHECK:       memref.alloc() {{.*}} : memref<1x4x16xf32>
+// CHECK:       scf.parallel
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args
+// CHECK-COUNT-4:     vector.load {{.*}} : memref<1x4x16xf32>, vector<16xf32>
+// CHECK:             vector.load {{.*}} : memref<2x16xf32>, vector<16xf32>
+// CHECK:             memref.load {{.*}} : memref<2x2xi16>
+// CHECK:             vector.bitcast {{.*}} : vector<1xi16> to vector<16xi1>
+// CHECK-COUNT-3:     arith.select {{.*}} : vector<16xi1>, vector<16xf32>
+// CHECK:             vector.fma {{.*}} : vector<16xf32>
+// CHECK:         vector.shuffle
+// CHECK:         memref.store
+// CHECK-NOT:   linalg.matmul
+func.func @nm_dot_batch1(%x: tensor<1x32xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 1, ratio = 0.5>} dense<[[1.0, -1.0, 0.0, 0.0, 2.0, -2.0, 0.0, 0.0, 3.0, -3.0, 0.0, 0.0, 4.0, -4.0, 0.0, 0.0, 5.0, -5.0, 0.0, 0.0, 6.0, -6.0, 0.0, 0.0, 7.0, -7.0, 0.0, 0.0, 8.0, -8.0, 0.0, 0.0], [0.0, 0.0, 0.5, 2.0, 0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 1.5, 2.0, 0.0, 0.0, 2.0, 2.0, 0.0, 0.0, 2.5, 2.0, 0.0, 0.0, 3.0, 2.0, 0.0, 0.0, 3.5, 2.0, 0.0, 0.0, 4.0, 2.0]]> : tensor<2x32xf32>
+  %e = tensor.empty() : tensor<32x2xf32>
+  %t = linalg.transpose ins(%w : tensor<2x32xf32>) outs(%e : tensor<32x2xf32>) permutation = [1, 0]
+  %c0 = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%o : tensor<1x2xf32>) -> tensor<1x2xf32>
+  // expected-remark @below {{prune-sparsify: 2:4 kernel (dot, position masks) for x86-avx512, weight 256 B -> 136 B}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = nm, n = 2, m = 4, dim = 0, ratio = 0.5, operand = 1>} ins(%x, %t : tensor<1x32xf32>, tensor<32x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
 // -----
 
 // 1:4 on a [K, N] weight; a group with no non-zero is padded with a zero

@@ -247,9 +247,7 @@ static Value packActivation(OpBuilder &b, Location loc, Value x, int64_t w,
   return xP;
 }
 
-/// True when `acc` is a linalg.fill of +0.0: the kernel then writes the
-/// result instead of adding to it.
-static bool isZeroFill(Value acc) {
+bool mlir::prune::isZeroFill(Value acc) {
   auto fill = acc.getDefiningOp<linalg::FillOp>();
   if (!fill)
     return false;

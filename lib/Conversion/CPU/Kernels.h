@@ -98,6 +98,10 @@ SmallVector<Value> readXRow(OpBuilder &b, Location loc, Value xT, Value k,
 
 Value indexConst(OpBuilder &b, Location loc, int64_t v);
 
+/// True when `acc` is a linalg.fill of +0.0: a kernel then writes the
+/// result instead of adding to it.
+bool isZeroFill(Value acc);
+
 } // namespace mlir::prune
 
 #endif // PRUNE_LIB_CONVERSION_CPU_KERNELS_H

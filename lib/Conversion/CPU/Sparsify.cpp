@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -50,6 +51,9 @@ struct Plan {
   std::vector<int32_t> rowptr, cols;
   int64_t nnzb = 0;
   int64_t denseBytes = 0, packedBytes = 0;
+  /// Kernel variant for the remark ("" or "dot": the small-batch N:M
+  /// kernel with position bit masks).
+  std::string kernel;
 };
 
 class Sparsifier {
@@ -69,8 +73,21 @@ private:
   std::string plan(SparsityAttr s, const Matrix &w, Plan &p, int64_t nmDim = 0);
   Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type elt,
                  ArrayRef<char> raw, StringRef name, StringRef what);
-  Value emit(OpBuilder &b, Location loc, Value x, Value acc, const Plan &p,
+  /// Emits the kernel of `p`; updates `p.packedBytes` and `p.kernel` for
+  /// the format the kernel reads.
+  Value emit(OpBuilder &b, Location loc, Value x, Value acc, Plan &p,
              StringRef weightName);
+  /// Lanes of the small-batch N:M kernel, or 0 when it does not apply (not
+  /// x86, batch above kNMDotMaxBatch, m > 16, kept weights per row not a
+  /// multiple of the vector width).
+  int64_t nmDotLanes(const Plan &p, int64_t batch, int64_t k) const;
+  /// Selection mask bits per kept weight of that kernel: ceil(log2 m).
+  static int64_t nmDotBits(const Plan &p);
+  /// Small-batch N:M kernel: dot products along K, a vector of kept weights
+  /// per step, their activations selected in registers by position bit
+  /// masks (no gathers, 2 bits of metadata per kept weight for m = 4).
+  Value emitNMDot(OpBuilder &b, Location loc, Value x, Value acc, const Plan &p,
+                  StringRef weightName);
   /// Lowers a pruned linalg.conv_2d_nhwc_hwcf: im2col patches [N*OH*OW,
   /// KH*KW*C] times the filter as an [F, KH*KW*C] matrix, by the same
   /// kernels.
@@ -172,7 +189,8 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
   std::string desc;
   llvm::raw_string_ostream os(desc);
   if (p.kind == SparsityKind::NM)
-    os << p.n << ":" << p.m << " kernel";
+    os << p.n << ":" << p.m << " kernel"
+       << (p.kernel == "dot" ? " (dot, position masks)" : "");
   else if (p.kind == SparsityKind::Block)
     os << "BSR " << p.br << "x" << p.bc << " kernel (" << p.nnzb << " blocks)";
   else
@@ -290,7 +308,8 @@ Sparsifier::runConv(linalg::Conv2DNhwcHwcfOp conv, SparsityAttr s,
   std::string desc;
   llvm::raw_string_ostream os(desc);
   if (p.kind == SparsityKind::NM)
-    os << p.n << ":" << p.m << " kernel";
+    os << p.n << ":" << p.m << " kernel"
+       << (p.kernel == "dot" ? " (dot, position masks)" : "");
   else
     os << "CSR kernel (" << p.nnzb << " non-zeros)";
   os << " on im2col patches for " << target.name << ", weight "
@@ -428,8 +447,8 @@ template <typename T> static ArrayRef<char> bytes(const std::vector<T> &v) {
                         v.size() * sizeof(T));
 }
 
-Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc,
-                       const Plan &p, StringRef weightName) {
+Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc, Plan &p,
+                       StringRef weightName) {
   auto xTy = cast<RankedTensorType>(x.getType());
   int64_t mBatch = xTy.getDimSize(0), k = xTy.getDimSize(1);
   int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(1);
@@ -444,6 +463,12 @@ Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc,
     return arith::IndexCastUIOp::create(b, loc, b.getIndexType(), v);
   };
 
+  if (p.kind == SparsityKind::NM && nmDotLanes(p, mBatch, k)) {
+    int64_t j = k / p.m * p.n;
+    p.packedBytes = n * j * 4 + n * j * nmDotBits(p) / 8;
+    p.kernel = "dot";
+    return emitNMDot(b, loc, x, acc, p, weightName);
+  }
   if (p.kind == SparsityKind::NM) {
     int64_t j = k / p.m * p.n;
     Value vals = toBuf(constant(b, loc, {n, j}, f32, bytes(p.values),
@@ -558,6 +583,237 @@ Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc,
             });
         return SmallVector<Value>(loop.getResults());
       });
+}
+
+/// Largest batch the N:M dot-product kernel takes: it streams the weight
+/// once for all batch rows, `batch x rows` accumulators.
+static constexpr int64_t kNMDotMaxBatch = 4;
+
+int64_t Sparsifier::nmDotLanes(const Plan &p, int64_t batch, int64_t k) const {
+  // x86 only (AVX-512 mask registers, AVX2 blends); NEON keeps the
+  // broadcast kernel.
+  if (!StringRef(target.name).starts_with("x86") ||
+      (target.lanes != 16 && target.lanes != 8))
+    return 0;
+  if (batch > kNMDotMaxBatch || p.m > 16)
+    return 0;
+  if ((k / p.m * p.n) % target.lanes)
+    return 0;
+  return target.lanes;
+}
+
+int64_t Sparsifier::nmDotBits(const Plan &p) {
+  return llvm::Log2_64_Ceil(std::max<int64_t>(p.m, 2));
+}
+
+/// Tree sum of the lanes of `v` (log2(lanes) shuffles and adds).
+static Value sumLanes(OpBuilder &b, Location loc, Value v) {
+  int64_t w = cast<VectorType>(v.getType()).getNumElements();
+  while (w > 1) {
+    SmallVector<int64_t> lo, hi;
+    for (int64_t i = 0; i < w / 2; ++i) {
+      lo.push_back(i);
+      hi.push_back(w / 2 + i);
+    }
+    Value a = vector::ShuffleOp::create(b, loc, v, v, lo);
+    Value c = vector::ShuffleOp::create(b, loc, v, v, hi);
+    v = arith::AddFOp::create(b, loc, a, c);
+    w /= 2;
+  }
+  return vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+}
+
+Value Sparsifier::emitNMDot(OpBuilder &b, Location loc, Value x, Value acc,
+                            const Plan &p, StringRef weightName) {
+  auto xTy = cast<RankedTensorType>(x.getType());
+  int64_t batch = xTy.getDimSize(0), k = xTy.getDimSize(1);
+  int64_t n = cast<RankedTensorType>(acc.getType()).getDimSize(1);
+  int64_t lanes = nmDotLanes(p, batch, k);
+  int64_t bits = nmDotBits(p);
+  int64_t j = k / p.m * p.n, chunks = j / lanes;
+  Type f32 = b.getF32Type();
+  // Selection masks: for row o, vector c of `lanes` kept weights and bit t,
+  // masks[o, c * bits + t] has bit l set when bit t of the position of kept
+  // weight c * lanes + l (inside its group) is set.
+  Type maskElt = b.getIntegerType(lanes);
+  std::vector<uint16_t> masks16;
+  std::vector<uint8_t> masks8;
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t c = 0; c < chunks; ++c)
+      for (int64_t t = 0; t < bits; ++t) {
+        uint32_t word = 0;
+        for (int64_t l = 0; l < lanes; ++l)
+          if ((p.positions[o * j + c * lanes + l] >> t) & 1)
+            word |= 1u << l;
+        if (lanes == 16)
+          masks16.push_back(word);
+        else
+          masks8.push_back(word);
+      }
+  auto toBuf = [&](Value t) -> Value {
+    auto ty = cast<RankedTensorType>(t.getType());
+    return bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(ty.getShape(), ty.getElementType()), t,
+        /*read_only=*/true);
+  };
+  Value vals = toBuf(
+      constant(b, loc, {n, j}, f32, bytes(p.values), weightName, "nm-values"));
+  Value maskBuf =
+      toBuf(lanes == 16 ? constant(b, loc, {n, chunks * bits}, maskElt,
+                                   bytes(masks16), weightName, "nm-masks")
+                        : constant(b, loc, {n, chunks * bits}, maskElt,
+                                   bytes(masks8), weightName, "nm-masks"));
+  Value xBuf = toBuf(x);
+
+  // xq[mm, q, jj] = x[mm, (jj / n) * m + q]: for every position q, the
+  // activation each kept weight would read if it sat at q. A vector of
+  // kept weights then selects its activations from m contiguous loads.
+  Value xq = memref::AllocOp::create(
+      b, loc, MemRefType::get({batch, p.m, j}, f32), b.getI64IntegerAttr(64));
+  auto forLoop = [&](OpBuilder &b, Location loc, Value lo, Value hi,
+                     int64_t step,
+                     function_ref<void(OpBuilder &, Location, Value)> fn) {
+    scf::ForOp::create(b, loc, lo, hi, indexConst(b, loc, step), ValueRange{},
+                       [&](OpBuilder &b, Location loc, Value iv, ValueRange) {
+                         fn(b, loc, iv);
+                         scf::YieldOp::create(b, loc);
+                       });
+  };
+  Value c0i = indexConst(b, loc, 0);
+  forLoop(b, loc, c0i, indexConst(b, loc, batch), 1,
+          [&](OpBuilder &b, Location loc, Value mm) {
+            forLoop(
+                b, loc, c0i, indexConst(b, loc, k / p.m), 1,
+                [&](OpBuilder &b, Location loc, Value g) {
+                  Value kg =
+                      arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.m));
+                  Value jg =
+                      arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.n));
+                  for (int64_t q = 0; q < p.m; ++q) {
+                    Value v = memref::LoadOp::create(
+                        b, loc, xBuf,
+                        ValueRange{mm, arith::AddIOp::create(
+                                           b, loc, kg, indexConst(b, loc, q))});
+                    for (int64_t t = 0; t < p.n; ++t)
+                      memref::StoreOp::create(
+                          b, loc, v, xq,
+                          ValueRange{mm, indexConst(b, loc, q),
+                                     arith::AddIOp::create(
+                                         b, loc, jg, indexConst(b, loc, t))});
+                  }
+                });
+          });
+
+  auto yTy = MemRefType::get({batch, n}, f32);
+  Value yBuf = memref::AllocOp::create(b, loc, yTy, b.getI64IntegerAttr(64));
+  bool overwrite = isZeroFill(acc);
+  if (!overwrite)
+    memref::CopyOp::create(
+        b, loc,
+        bufferization::ToBufferOp::create(b, loc, yTy, acc, /*read_only=*/true),
+        yBuf);
+
+  // Row tile: `rows` outputs share the m activation vectors of a step.
+  int64_t rows = 1;
+  for (int64_t r : {4, 2})
+    if (n % r == 0 && r * batch <= 16) {
+      rows = r;
+      break;
+    }
+  int64_t chunk = rows;
+  while (chunk * 2 <= 64 && n % (chunk * 2) == 0)
+    chunk *= 2;
+  auto vecTy = VectorType::get({lanes}, f32);
+  auto maskTy = VectorType::get({lanes}, b.getI1Type());
+
+  scf::ParallelOp::create(
+      b, loc, ValueRange{c0i}, ValueRange{indexConst(b, loc, n)},
+      ValueRange{indexConst(b, loc, chunk)},
+      [&](OpBuilder &b, Location loc, ValueRange ivs) {
+        Value cBeg = ivs[0];
+        Value cEnd =
+            arith::AddIOp::create(b, loc, cBeg, indexConst(b, loc, chunk));
+        scf::ForOp::create(
+            b, loc, cBeg, cEnd, indexConst(b, loc, rows), ValueRange{},
+            [&](OpBuilder &b, Location loc, Value row, ValueRange) {
+              Value zero = arith::ConstantOp::create(
+                  b, loc, DenseElementsAttr::get(vecTy, 0.0f));
+              SmallVector<Value> init(batch * rows, zero);
+              auto rowOf = [&](OpBuilder &b, int64_t r) -> Value {
+                return r ? arith::AddIOp::create(b, loc, row,
+                                                 indexConst(b, loc, r))
+                               .getResult()
+                         : row;
+              };
+              auto loop = scf::ForOp::create(
+                  b, loc, indexConst(b, loc, 0), indexConst(b, loc, chunks),
+                  indexConst(b, loc, 1), init,
+                  [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
+                    SmallVector<Value> next(accs.begin(), accs.end());
+                    Value jBase = arith::MulIOp::create(
+                        b, loc, c, indexConst(b, loc, lanes));
+                    Value mBase = arith::MulIOp::create(
+                        b, loc, c, indexConst(b, loc, bits));
+                    // The candidates, shared by the row tile.
+                    SmallVector<SmallVector<Value>> xs(batch);
+                    for (int64_t mm = 0; mm < batch; ++mm)
+                      for (int64_t q = 0; q < p.m; ++q)
+                        xs[mm].push_back(vector::LoadOp::create(
+                            b, loc, vecTy, xq,
+                            ValueRange{indexConst(b, loc, mm),
+                                       indexConst(b, loc, q), jBase}));
+                    for (int64_t r = 0; r < rows; ++r) {
+                      Value o = rowOf(b, r);
+                      Value v = vector::LoadOp::create(b, loc, vecTy, vals,
+                                                       ValueRange{o, jBase});
+                      SmallVector<Value> sel;
+                      for (int64_t t = 0; t < bits; ++t) {
+                        Value word = memref::LoadOp::create(
+                            b, loc, maskBuf,
+                            ValueRange{
+                                o, arith::AddIOp::create(
+                                       b, loc, mBase, indexConst(b, loc, t))});
+                        Value w1 = vector::BroadcastOp::create(
+                            b, loc, VectorType::get({1}, maskElt), word);
+                        sel.push_back(
+                            vector::BitCastOp::create(b, loc, maskTy, w1));
+                      }
+                      for (int64_t mm = 0; mm < batch; ++mm) {
+                        // Binary tree of selects on the position bits.
+                        SmallVector<Value> level(xs[mm]);
+                        for (int64_t t = 0; t < bits; ++t) {
+                          SmallVector<Value> up;
+                          for (size_t q = 0; q < level.size(); q += 2)
+                            up.push_back(q + 1 < level.size()
+                                             ? arith::SelectOp::create(
+                                                   b, loc, sel[t], level[q + 1],
+                                                   level[q])
+                                                   .getResult()
+                                             : level[q]);
+                          level = std::move(up);
+                        }
+                        Value &a = next[mm * rows + r];
+                        a = vector::FMAOp::create(b, loc, v, level.front(), a);
+                      }
+                    }
+                    scf::YieldOp::create(b, loc, next);
+                  });
+              for (int64_t mm = 0; mm < batch; ++mm)
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value s = sumLanes(b, loc, loop.getResult(mm * rows + r));
+                  SmallVector<Value> at{indexConst(b, loc, mm), rowOf(b, r)};
+                  if (!overwrite)
+                    s = arith::AddFOp::create(
+                        b, loc, memref::LoadOp::create(b, loc, yBuf, at), s);
+                  memref::StoreOp::create(b, loc, s, yBuf, at);
+                }
+              scf::YieldOp::create(b, loc);
+            });
+        scf::ReduceOp::create(b, loc);
+      });
+  return bufferization::ToTensorOp::create(b, loc, acc.getType(), yBuf,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
 }
 
 namespace {
