@@ -72,6 +72,10 @@ struct Stats {
   int64_t gramSize = 0;
   SmallVector<int64_t> gramDims;
   Eigen::MatrixXd gramMatrix;
+  /// reference=true: X^T X_ref, X_ref the same activation in the model with
+  /// the recorded calibrated weights.
+  bool cross = false;
+  Eigen::MatrixXd crossMatrix;
 };
 
 struct PruneCalibratePass
@@ -168,8 +172,54 @@ static FailureOr<Tap> analyzeUse(const Weight &weight, const WeightUse &use,
   return tap;
 }
 
-/// Adds one batch of the activation `act` to `stats`.
-static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
+/// The rows of X in the layer's Y = X W: the activation as [samples, K]
+/// for matmul-like consumers, or its im2col patches (one row per (n, oh,
+/// ow), columns in the filter's order) for a 2-D convolution.
+static Eigen::MatrixXd gramRows(const npy::Array &act, const Tap &tap) {
+  ArrayRef<int64_t> shape = act.shape;
+  const auto *x = reinterpret_cast<const float *>(act.data.data());
+  int64_t channels = shape[tap.channelDim];
+  if (!tap.conv) {
+    int64_t inner = 1;
+    for (int64_t d = tap.channelDim + 1; d < static_cast<int64_t>(shape.size());
+         ++d)
+      inner *= shape[d];
+    int64_t n = act.getNumElements();
+    Eigen::MatrixXd rows(n / std::max<int64_t>(channels, 1), channels);
+    for (int64_t i = 0; i < n; ++i)
+      rows((i / (inner * channels)) * inner + i % inner,
+           (i / inner) % channels) = x[i];
+    return rows;
+  }
+  int64_t nBatch = shape[0], c = channels;
+  int64_t h = tap.conv == 1 ? shape[2] : shape[1];
+  int64_t w = tap.conv == 1 ? shape[3] : shape[2];
+  int64_t k = c * tap.kh * tap.kw;
+  Eigen::MatrixXd patches(nBatch * tap.oh * tap.ow, k);
+  for (int64_t n = 0; n < nBatch; ++n)
+    for (int64_t y = 0; y < tap.oh; ++y)
+      for (int64_t z = 0; z < tap.ow; ++z) {
+        int64_t row = (n * tap.oh + y) * tap.ow + z;
+        for (int64_t ch = 0; ch < c; ++ch)
+          for (int64_t i = 0; i < tap.kh; ++i)
+            for (int64_t j = 0; j < tap.kw; ++j) {
+              int64_t yy = y * tap.sh + i * tap.dh,
+                      zz = z * tap.sw + j * tap.dw;
+              if (tap.conv == 1)
+                patches(row, (ch * tap.kh + i) * tap.kw + j) =
+                    x[((n * c + ch) * h + yy) * w + zz];
+              else
+                patches(row, (i * tap.kw + j) * c + ch) =
+                    x[((n * h + yy) * w + zz) * c + ch];
+            }
+      }
+  return patches;
+}
+
+/// Adds one batch of the activation `act` (and, with reference=true, `ref`,
+/// the same activation in the reference model) to `stats`.
+static void accumulate(const npy::Array &act, const npy::Array *ref,
+                       const Tap &tap, Stats &stats) {
   ArrayRef<int64_t> shape = act.shape;
   int64_t channels = shape[tap.channelDim];
   int64_t inner = 1;
@@ -177,52 +227,21 @@ static void accumulate(const npy::Array &act, const Tap &tap, Stats &stats) {
        ++d)
     inner *= shape[d];
   int64_t n = act.getNumElements();
-  int64_t rows = n / std::max<int64_t>(channels, 1);
   const auto *x = reinterpret_cast<const float *>(act.data.data());
-  Eigen::MatrixXd rowsMatrix;
-  bool rowGram = stats.gram && !tap.conv;
-  if (rowGram)
-    rowsMatrix.resize(rows, channels);
   for (int64_t i = 0; i < n; ++i) {
     int64_t k = (i / inner) % channels;
     double v = x[i];
     stats.sumSq[k] += v * v;
     stats.sum[k] += v;
     stats.fired[k] += v > 0;
-    if (rowGram)
-      rowsMatrix((i / (inner * channels)) * inner + i % inner, k) = v;
   }
-  stats.rows += rows;
-  if (stats.gram && tap.conv) {
-    // im2col: one row per (n, oh, ow), columns in the filter's order.
-    int64_t nBatch = shape[0], c = channels;
-    int64_t h = tap.conv == 1 ? shape[2] : shape[1];
-    int64_t w = tap.conv == 1 ? shape[3] : shape[2];
-    int64_t k = c * tap.kh * tap.kw;
-    Eigen::MatrixXd patches(nBatch * tap.oh * tap.ow, k);
-    for (int64_t n = 0; n < nBatch; ++n)
-      for (int64_t y = 0; y < tap.oh; ++y)
-        for (int64_t z = 0; z < tap.ow; ++z) {
-          int64_t row = (n * tap.oh + y) * tap.ow + z;
-          for (int64_t ch = 0; ch < c; ++ch)
-            for (int64_t i = 0; i < tap.kh; ++i)
-              for (int64_t j = 0; j < tap.kw; ++j) {
-                int64_t yy = y * tap.sh + i * tap.dh,
-                        zz = z * tap.sw + j * tap.dw;
-                if (tap.conv == 1)
-                  patches(row, (ch * tap.kh + i) * tap.kw + j) =
-                      x[((n * c + ch) * h + yy) * w + zz];
-                else
-                  patches(row, (i * tap.kw + j) * c + ch) =
-                      x[((n * h + yy) * w + zz) * c + ch];
-              }
-        }
-    stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(
-        patches.transpose());
-  } else if (stats.gram) {
-    stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(
-        rowsMatrix.transpose());
-  }
+  stats.rows += n / std::max<int64_t>(channels, 1);
+  if (!stats.gram)
+    return;
+  Eigen::MatrixXd rows = gramRows(act, tap);
+  stats.gramMatrix.selfadjointView<Eigen::Lower>().rankUpdate(rows.transpose());
+  if (stats.cross && ref)
+    stats.crossMatrix.noalias() += rows.transpose() * gramRows(*ref, tap);
 }
 
 /// Relative damping of the Gram matrix when scoring heads (the default damp
@@ -425,6 +444,43 @@ void PruneCalibratePass::runOnOperation() {
   }
   ret->setOperands(results);
   copyFunc.setType(FunctionType::get(ctx, funcType.getInputs(), resultTypes));
+  // reference=true: the same instrumented model with every weight's
+  // recorded calibrated copy ('dense') in place of its current value.
+  std::vector<bool> hasReference(weights.size(), false);
+  std::unique_ptr<JitFunction> refJit;
+  if (reference) {
+    for (auto [i, weight] : llvm::enumerate(weights)) {
+      if (weight.op->hasAttr(PruneDialect::kKeptAttrName)) {
+        weight.op.emitError("prune-calibrate: reference=true needs every "
+                            "weight in its calibrated shape, but '")
+            << weight.name << "' was structurally shrunk (prune.kept)";
+        return signalPassFailure();
+      }
+      auto calib =
+          weight.op->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
+      auto dense = calib ? calib.getAs<ElementsAttr>("dense") : ElementsAttr();
+      hasReference[i] = dense && dense.getType() == weight.type;
+    }
+    if (llvm::none_of(hasReference, [](bool b) { return b; })) {
+      emitError(loc) << "prune-calibrate: reference=true, but no weight "
+                        "carries a calibrated copy ('dense') to run the "
+                        "reference model with (run prune-calibrate before "
+                        "pruning)";
+      return signalPassFailure();
+    }
+    OwningOpRef<ModuleOp> refModule(cast<ModuleOp>(instrumented->clone()));
+    refModule->walk([&](arith::ConstantOp op) {
+      auto calib = op->getAttrOfType<DictionaryAttr>(kCalibrationAttrName);
+      auto dense = calib ? calib.getAs<ElementsAttr>("dense") : ElementsAttr();
+      if (dense && dense.getType() == op.getType())
+        op.setValueAttr(cast<TypedAttr>(dense));
+    });
+    FailureOr<std::unique_ptr<JitFunction>> created =
+        JitFunction::create(*refModule, entry);
+    if (failed(created))
+      return signalPassFailure();
+    refJit = std::move(*created);
+  }
   FailureOr<std::unique_ptr<JitFunction>> jit =
       JitFunction::create(*instrumented, entry);
   if (failed(jit))
@@ -454,6 +510,9 @@ void PruneCalibratePass::runOnOperation() {
              weight.type.getElementType().isF32();
     if (s.gram)
       s.gramMatrix = Eigen::MatrixXd::Zero(s.gramSize, s.gramSize);
+    s.cross = s.gram && hasReference[i];
+    if (s.cross)
+      s.crossMatrix = Eigen::MatrixXd::Zero(s.gramSize, s.gramSize);
   }
 
   bool showProgress = progress == "always" ||
@@ -480,16 +539,36 @@ void PruneCalibratePass::runOnOperation() {
           << " failed: " << llvm::toString(outputs.takeError());
       return signalPassFailure();
     }
+    std::optional<std::vector<npy::Array>> refOutputs;
+    if (refJit) {
+      llvm::Expected<std::vector<npy::Array>> out = refJit->run(pointers);
+      if (!out) {
+        entryFunc.emitError("prune-calibrate: running the reference model on "
+                            "batch ")
+            << b << " failed: " << llvm::toString(out.takeError());
+        return signalPassFailure();
+      }
+      refOutputs = std::move(*out);
+    }
     for (auto [i, weight] : llvm::enumerate(weights)) {
       for (const Tap &tap : taps[i]) {
         const npy::Array &act = (*outputs)[numResults + tap.result];
+        const npy::Array *ref =
+            refOutputs ? &(*refOutputs)[numResults + tap.result] : nullptr;
+        if (ref)
+          if (llvm::Error err = checkFinite(*ref, "the reference activation")) {
+            tap.consumer->emitError("prune-calibrate: on batch ")
+                << b << ", " << llvm::toString(std::move(err))
+                << " that this op reads";
+            return signalPassFailure();
+          }
         if (llvm::Error err = checkFinite(act, "the activation")) {
           tap.consumer->emitError("prune-calibrate: on batch ")
               << b << ", " << llvm::toString(std::move(err))
               << " that this op reads";
           return signalPassFailure();
         }
-        accumulate(act, tap, stats[i]);
+        accumulate(act, ref, tap, stats[i]);
       }
     }
     if (showProgress &&
@@ -586,7 +665,24 @@ void PruneCalibratePass::runOnOperation() {
         entries.emplace_back(b.getStringAttr("gram_dims"),
                              b.getDenseI64ArrayAttr(s.gramDims));
     }
-    if (gram && weight.type.getElementType().isF32()) {
+    if (s.cross) {
+      std::vector<double> c(s.gramSize * s.gramSize);
+      Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                               Eigen::RowMajor>>(c.data(), s.gramSize,
+                                                 s.gramSize) = s.crossMatrix;
+      entries.emplace_back(
+          b.getStringAttr("cross"),
+          makeResource(
+              RankedTensorType::get({s.gramSize, s.gramSize}, b.getF64Type()),
+              key + "_cross", asBytes(c)));
+    }
+    if (hasReference[i]) {
+      // The reference weights stay the fit target.
+      entries.emplace_back(
+          b.getStringAttr("dense"),
+          weight.op->getAttrOfType<DictionaryAttr>(kCalibrationAttrName)
+              .get("dense"));
+    } else if (gram && weight.type.getElementType().isF32()) {
       entries.emplace_back(
           b.getStringAttr("dense"),
           makeResource(

@@ -433,6 +433,58 @@ void PruneReconstructPass::runOnOperation() {
     int64_t numRows = rowOffset.size();
     std::vector<float> out(current.size());
 
+    // With a cross matrix C = X^T X_ref (prune-calibrate{reference=true}:
+    // X this model's inputs, X_ref the reference model's), the target is the
+    // reference output X_ref w0, not X w0: each row fits
+    // min |X w - X_ref w0|^2 + lambda |w - w0|^2, i.e. the plain fit of
+    // w0' = (H + lambda I)^-1 (C + lambda I) w0, the best dense weight for
+    // these inputs. w0' takes w0's place from here on.
+    std::vector<float> corrected;
+    if (Attribute crossEntry = calib.get("cross")) {
+      auto crossAttr = dyn_cast<ElementsAttr>(crossEntry);
+      FailureOr<std::vector<char>> crossRaw =
+          crossAttr ? getRawData(crossAttr, b.getF64Type())
+                    : FailureOr<std::vector<char>>(failure());
+      if (failed(crossRaw) ||
+          cast<ShapedType>(crossAttr.getType()).getShape() !=
+              ArrayRef<int64_t>{k, k}) {
+        weight.op.emitError("prune-reconstruct: the calibration record of '")
+            << weight.name << "' is damaged (cross must be " << k << "x" << k
+            << "xf64, like gram)";
+        return signalPassFailure();
+      }
+      Eigen::Map<const RowMatrix> cross(
+          reinterpret_cast<const double *>(crossRaw->data()), k, k);
+      if (!cross.allFinite()) {
+        weight.op.emitError("prune-reconstruct: the cross matrix of '")
+            << weight.name << "' is not finite";
+        return signalPassFailure();
+      }
+      Eigen::MatrixXd hd = gram, cd = cross;
+      hd.diagonal().array() += damp * meanDiag;
+      cd.diagonal().array() += damp * meanDiag;
+      Eigen::LLT<Eigen::MatrixXd> llt(hd);
+      if (llt.info() != Eigen::Success || llt.rcond() < 1e-12)
+        return singular("");
+      int64_t numElements = 1;
+      for (int64_t d : denseShape)
+        numElements *= d;
+      corrected.assign(dense, dense + numElements);
+      Eigen::VectorXd w0(k);
+      for (int64_t row = 0; row < numRows; ++row) {
+        for (int64_t j = 0; j < k; ++j)
+          w0[j] = dense[rowOffset[row] + colOffset[j]];
+        Eigen::VectorXd target = llt.solve(cd * w0);
+        for (int64_t j = 0; j < k; ++j) {
+          if (!std::isfinite(target[j]))
+            return singular("(row " + Twine(row) + " became not finite)");
+          corrected[rowOffset[row] + colOffset[j]] =
+              static_cast<float>(target[j]);
+        }
+      }
+      dense = corrected.data();
+    }
+
     // SparseGPT: the mask is chosen here, from the pattern recorded on the
     // weight; weights without an unstructured or N:M record keep their mask.
     bool select = false;

@@ -135,3 +135,13 @@ func.func @kept_rank() -> tensor<1x2xf32> {
   %w = arith.constant {prune.kept = [array<i64: 0, 1>]} dense<1.0> : tensor<1x2xf32>
   return %w : tensor<1x2xf32>
 }
+
+// -----
+
+// reference=true's cross matrix X^T X_ref has the Gram matrix's shape.
+func.func @cross_shape() -> tensor<1x2xf32> {
+  // expected-error @below {{'prune.calibration': 'cross' must be a tensor<2x2xf64>}}
+  %w = arith.constant {prune.calibration = {dim = 1 : i64, samples = 4 : i64,
+      gram = dense<1.0> : tensor<2x2xf64>, cross = dense<1.0> : tensor<2x3xf64>}} dense<1.0> : tensor<1x2xf32>
+  return %w : tensor<1x2xf32>
+}

@@ -52,6 +52,15 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
     (`gram=true`, within `max-gram-dim`); an all-zero one is a located
     error.
 
+    With `reference=true` (after pruning, on a module an earlier
+    `prune-calibrate` recorded), the pass also runs a second copy of the
+    model in which every weight has its recorded calibrated value (`dense`)
+    and records, next to the Gram matrix of this model's inputs, the cross
+    matrix `cross = X^T X_ref` with the same activation in that reference
+    model; `dense` keeps the reference weights. `prune-reconstruct` then
+    fits the reference model's outputs. A module without any recorded
+    `dense`, or with structurally shrunk weights, is a located error.
+
     `inputs` holds one `.npy` per argument of `entry`. Each stacks whole
     batches along dim 0: an argument of type `tensor<4x64xf32>` takes a
     float32 array of shape `[4 * N, 64]`, run as N batches. A file of the
@@ -96,6 +105,11 @@ def PruneCalibrate : Pass<"prune-calibrate", "::mlir::ModuleOp"> {
            "Record X^T X and the calibrated weight (for prune-reconstruct)">,
     Option<"maxGramDim", "max-gram-dim", "int64_t", /*default=*/"4096",
            "Skip the Gram matrix of weights with more input channels">,
+    Option<"reference", "reference", "bool", /*default=*/"false",
+           "Also run the model with every weight's recorded calibrated copy "
+           "('dense', from an earlier prune-calibrate) and record the cross "
+           "matrix X^T X_ref, so that prune-reconstruct fits the outputs of "
+           "that reference model from this model's inputs">,
     Option<"progress", "progress", "std::string", /*default=*/"\"auto\"",
            "Progress bar on stderr: auto (when stderr is a terminal), "
            "always, never">,
@@ -145,6 +159,17 @@ def PruneReconstruct : Pass<"prune-reconstruct", "::mlir::ModuleOp"> {
       would give it); `refit=false` leaves SparseGPT's own weights. Weights
       with another record keep their zeros and are refitted as with `lsq`
       (with a remark).
+
+    With a `cross` matrix in the record (`prune-calibrate{reference=true}`
+    after pruning: `C = X^T X_ref`, X this model's inputs to the layer and
+    X_ref the calibrated model's), the target is the reference model's
+    output `X_ref w0` rather than `X w0`: each row minimises
+    `|X w - X_ref w0|^2 + lambda |w - w0|^2`, i.e. `w0` is first replaced
+    by `(H + lambda I)^-1 (C + lambda I) w0` (the best dense weight for
+    the drifted inputs, which weights without zeros then take) and the
+    methods above run from there. Alternating `prune-calibrate{reference=
+    true}` and `prune-reconstruct` once per layer of depth fits every layer,
+    in order, to the dense model's outputs from its repaired predecessors'.
 
     After structural removal (`prune-neurons`, `prune-filters`, ...), a
     weight whose inputs were removed carries `prune.kept` and its

@@ -534,7 +534,7 @@ static LogicalResult verifyKept(Operation *op, NamedAttribute attr) {
 }
 
 /// `prune.calibration = {dim, samples, sq_norm, mean, fire_rate, gram,
-/// gram_dims, dense}` (docs/data-aware.md): the statistics describe the
+/// gram_dims, cross, dense}` (docs/data-aware.md): the statistics describe the
 /// weight as calibrated, i.e. before any structural removal.
 static LogicalResult verifyCalibration(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
@@ -590,11 +590,12 @@ static LogicalResult verifyCalibration(Operation *op, NamedAttribute attr) {
     if (failed(checkTensor(key, {channels}, false)))
       return failure();
   if (failed(checkTensor("gram", {gramSize, gramSize}, true)) ||
+      failed(checkTensor("cross", {gramSize, gramSize}, true)) ||
       failed(checkTensor("dense", *shape, false)))
     return failure();
   for (NamedAttribute entry : dict)
     if (!llvm::is_contained({"dim", "samples", "sq_norm", "mean", "fire_rate",
-                             "gram", "gram_dims", "dense"},
+                             "gram", "gram_dims", "cross", "dense"},
                             entry.getName().getValue()))
       return err() << "unknown key '" << entry.getName().getValue() << "'";
   return success();
