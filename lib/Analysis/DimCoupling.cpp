@@ -259,7 +259,8 @@ void DimCoupling::visit(Operation *op) {
   }
   if (auto concat = dyn_cast<tensor::ConcatOp>(op)) {
     // Dims other than the concatenated one index the same thing in every
-    // input and the result; the concatenated one is offset per input.
+    // input and the result; along the concatenated one each input is a
+    // segment of the result, at an offset (linked after grouping).
     int64_t axis = concat.getDim();
     Value result = concat.getResult();
     for (int64_t d = 0; d < rankOf(result); ++d) {
@@ -267,12 +268,11 @@ void DimCoupling::visit(Operation *op) {
       for (OpOperand &use : op->getOpOperands()) {
         unsigned in = nodeOf(use, d);
         if (d == axis)
-          markUnsafe(in, "concatenated by tensor.concat");
+          concatLinks.push_back(
+              {in, res, op, static_cast<unsigned>(use.getOperandNumber())});
         else
           couple(res, in);
       }
-      if (d == axis)
-        markUnsafe(res, "concatenated by tensor.concat");
     }
     return;
   }
@@ -375,7 +375,66 @@ DimCoupling::DimCoupling(func::FuncOp func, const WeightDiscovery &weights)
       }
     }
   }
+  linkConcatSegments();
   buildHeadStructures();
+}
+
+void DimCoupling::linkConcatSegments() {
+  auto groupOf = [&](unsigned node) {
+    return groupOfLeader.lookup(classes.getLeaderValue(node));
+  };
+  // Direct links, input group -> result group.
+  DenseMap<unsigned, SmallVector<ConcatSegment, 2>> direct;
+  for (const ConcatLink &link : concatLinks) {
+    unsigned in = groupOf(link.inputNode), out = groupOf(link.resultNode);
+    groups[out].isConcatResult = true;
+    if (in == out) {
+      // The result flows back into its own input: offsets would not be
+      // consistent.
+      if (groups[in].unsafeReason.empty())
+        groups[in].unsafeReason = "concatenated with itself";
+      continue;
+    }
+    direct[in].push_back({out, link.concat, link.operand});
+  }
+  // Every path from a group through nested concatenations (depth-first; a
+  // path never revisits a group).
+  for (auto &[start, firstLinks] : direct) {
+    SmallVector<SmallVector<ConcatSegment, 2>> stack;
+    for (const ConcatSegment &seg : firstLinks)
+      stack.push_back({seg});
+    while (!stack.empty()) {
+      SmallVector<ConcatSegment, 2> path = stack.pop_back_val();
+      unsigned last = path.back().group;
+      groups[start].concatPaths.push_back(path);
+      auto next = direct.find(last);
+      if (next == direct.end())
+        continue;
+      for (const ConcatSegment &seg : next->second) {
+        if (seg.group == start ||
+            llvm::any_of(path, [&](const ConcatSegment &s) {
+              return s.group == seg.group;
+            }))
+          continue;
+        SmallVector<ConcatSegment, 2> longer = path;
+        longer.push_back(seg);
+        stack.push_back(std::move(longer));
+      }
+    }
+  }
+  // What the concatenated dims need holds for their segments: removing a
+  // segment's index removes one of theirs.
+  for (auto &[start, unused] : direct) {
+    CouplingGroup &group = groups[start];
+    for (const auto &path : group.concatPaths) {
+      const CouplingGroup &out = groups[path.back().group];
+      group.reducedByContraction |= out.reducedByContraction;
+      if (group.unsafeReason.empty() && !out.unsafeReason.empty()) {
+        group.unsafeReason = out.unsafeReason;
+        group.refusedOnlyForSplit = out.refusedOnlyForSplit;
+      }
+    }
+  }
 }
 
 std::optional<unsigned> DimCoupling::getGroupIndex(Value value,
@@ -452,10 +511,18 @@ void DimCoupling::print(raw_ostream &os) const {
       os << "prunable";
     else if (!group.isSafe())
       os << "refused: " << group.unsafeReason;
+    else if (group.isConcatResult)
+      os << "not prunable on its own: concatenated by tensor.concat (through "
+            "its inputs' groups)";
     else
       os << "not prunable: "
          << (group.producers.empty() ? "no producer weight"
                                      : "no contraction reduces it");
+    for (const auto &path : group.concatPaths) {
+      os << "\n  concatenated into group " << path.back().group;
+      if (path.size() > 1)
+        os << " (through " << path.size() - 1 << " more)";
+    }
     os << "\n  producers:";
     for (const Weight *w : group.producers)
       os << " " << w->name;

@@ -275,13 +275,23 @@ struct StructuralOptions {
   bool global, zero;
 };
 
-/// One prunable unit set: removing unit u removes, from every part
-/// (group, factor), the indices [u*factor, (u+1)*factor).
+/// One group a plan removes indices from: unit u is indices
+/// [offset + u*factor, offset + (u+1)*factor) of `group`, where offset is
+/// where the plan's units sit in a concatenation (`path`, empty for the
+/// plan's own groups; see concatOffset).
+struct PlanPart {
+  const CouplingGroup *group;
+  int64_t factor;
+  SmallVector<ConcatSegment, 2> path = {};
+};
+
+/// One prunable unit set: removing unit u removes, from every part, the
+/// indices of u.
 struct Plan {
   func::FuncOp func;
   /// What the units are, for the report (defaults to the pass's kind).
   std::string kind;
-  SmallVector<std::pair<const CouplingGroup *, int64_t>> parts;
+  std::vector<PlanPart> parts;
   int64_t size = 0;
   std::vector<double> scores;
   int64_t numKeep = 0;
@@ -306,7 +316,9 @@ ImportanceAttr findAttachedUnitScores(const Plan &plan,
   for (auto [index, part] : llvm::enumerate(plan.parts)) {
     if (heads && index == 0)
       continue; // the head group itself holds no weight dims
-    for (const DimNode &node : part.first->nodes) {
+    if (!part.path.empty())
+      continue; // a concatenation's dims hold other units too
+    for (const DimNode &node : part.group->nodes) {
       if (node.use)
         continue;
       auto constant = node.value.getDefiningOp<arith::ConstantOp>();
@@ -325,17 +337,40 @@ ImportanceAttr findAttachedUnitScores(const Plan &plan,
   return {};
 }
 
+/// Where index 0 of a group sits in the dim a chain of concatenations
+/// makes of it, from the current types: the sizes of the operands before
+/// it, at every step.
+static int64_t concatOffset(ArrayRef<ConcatSegment> path) {
+  int64_t offset = 0;
+  for (const ConcatSegment &seg : path) {
+    auto concat = cast<tensor::ConcatOp>(seg.concat);
+    for (unsigned k = 0; k < seg.operand; ++k)
+      offset += cast<RankedTensorType>(concat.getInputs()[k].getType())
+                    .getDimSize(concat.getDim());
+  }
+  return offset;
+}
+
+/// The current size of the dim of `group` (its nodes' types change as
+/// plans are applied).
+static int64_t currentSize(const CouplingGroup &group) {
+  const DimNode &node = group.nodes.front();
+  return node.getType().getDimSize(node.dim);
+}
+
 /// Scores every unit of `plan` from its parts.
 LogicalResult scorePlan(Plan &plan, bool l1) {
   plan.scores.assign(plan.size, 0.0);
-  for (auto [group, factor] : plan.parts) {
+  for (const PlanPart &part : plan.parts) {
+    const CouplingGroup *group = part.group;
     if (group->producers.empty() && group->consumers.empty())
       continue;
     FailureOr<std::vector<double>> sums = scoreGroup(*group, l1);
     if (failed(sums))
       return failure();
-    for (auto [i, v] : llvm::enumerate(*sums))
-      plan.scores[i / factor] += v;
+    int64_t offset = concatOffset(part.path);
+    for (int64_t i = 0; i < plan.size * part.factor; ++i)
+      plan.scores[i / part.factor] += (*sums)[offset + i];
   }
   if (!l1)
     for (double &v : plan.scores)
@@ -365,13 +400,29 @@ LogicalResult applyPlans(ModuleOp module, MutableArrayRef<Plan> plans,
     std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
       return plan.scores[a] > plan.scores[b];
     });
-    SmallVector<int64_t> units(order.begin(), order.begin() + plan.numKeep);
-    llvm::sort(units);
-    for (auto [group, factor] : plan.parts) {
+    std::vector<bool> removedUnit(plan.size, true);
+    for (int64_t i = 0; i < plan.numKeep; ++i)
+      removedUnit[order[i]] = false;
+    // Every group's removed indices, in its current index space, before
+    // anything changes: a group may hold several parts (a tensor
+    // concatenated with itself) whose offsets the first removal would
+    // shift.
+    llvm::MapVector<const CouplingGroup *, std::vector<bool>> removed;
+    for (const PlanPart &part : plan.parts) {
+      auto [it, inserted] = removed.try_emplace(part.group);
+      if (inserted)
+        it->second.assign(currentSize(*part.group), false);
+      int64_t offset = concatOffset(part.path);
+      for (int64_t u = 0; u < plan.size; ++u)
+        if (removedUnit[u])
+          for (int64_t j = 0; j < part.factor; ++j)
+            it->second[offset + u * part.factor + j] = true;
+    }
+    for (auto &[group, gone] : removed) {
       SmallVector<int64_t> keep;
-      for (int64_t u : units)
-        for (int64_t j = 0; j < factor; ++j)
-          keep.push_back(u * factor + j);
+      for (auto [i, isGone] : llvm::enumerate(gone))
+        if (!isGone)
+          keep.push_back(i);
       if (zero) {
         if (failed(zeroConsumers(*group, keep)))
           return failure();
@@ -393,13 +444,13 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
                             CandidateFn candidates) {
   WeightDiscovery discovery(module, exclude);
   SmallVector<std::unique_ptr<DimCoupling>> analyses;
-  SmallVector<Plan> plans;
+  SmallVector<Plan, 4> plans;
   unsigned numCandidates = 0;
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal())
       continue;
     analyses.push_back(std::make_unique<DimCoupling>(func, discovery));
-    SmallVector<Candidate> found;
+    SmallVector<Candidate, 4> found;
     candidates(*analyses.back(), found);
     for (Candidate &candidate : found) {
       ++numCandidates;
@@ -477,6 +528,24 @@ LogicalResult runStructural(ModuleOp module, const StructuralOptions &opts,
   return applyPlans(module, plans, discovery, opts.zero, what);
 }
 
+/// The parts of the dims `group` is concatenated into (each unit is
+/// `factor` indices).
+void addConcatParts(const DimCoupling &coupling, const CouplingGroup &group,
+                    int64_t factor, Plan &plan) {
+  for (const auto &path : group.concatPaths)
+    plan.parts.push_back(
+        {&coupling.getGroups()[path.back().group], factor, path});
+}
+
+/// The same for the head group and the flat groups of heads.
+void addHeadConcatParts(const DimCoupling &coupling, const HeadStructure &hs,
+                        Plan &plan) {
+  ArrayRef<CouplingGroup> groups = coupling.getGroups();
+  addConcatParts(coupling, groups[hs.headGroup], 1, plan);
+  for (unsigned flat : hs.flatGroups)
+    addConcatParts(coupling, groups[flat], hs.headSize, plan);
+}
+
 /// Neurons and filters: every group a weight produces.
 void channelCandidates(const DimCoupling &coupling, bool convolutions,
                        SmallVectorImpl<Candidate> &out) {
@@ -487,9 +556,13 @@ void channelCandidates(const DimCoupling &coupling, bool convolutions,
     candidate.anchor = group.producers.front();
     if (!group.isSafe())
       candidate.refused = group.unsafeReason;
+    else if (group.isConcatResult)
+      candidate.refused = "they are concatenated with other channels by "
+                          "tensor.concat (removed through its inputs)";
     else if (!group.reducedByContraction)
       candidate.refused = "no weight reads them";
     candidate.plan.parts = {{&group, 1}};
+    addConcatParts(coupling, group, 1, candidate.plan);
     candidate.plan.size = group.size;
     out.push_back(std::move(candidate));
   }
@@ -515,6 +588,7 @@ void headCandidates(const DimCoupling &coupling,
     candidate.plan.parts = {{&groups[hs.headGroup], 1}};
     for (unsigned flat : hs.flatGroups)
       candidate.plan.parts.push_back({&groups[flat], hs.headSize});
+    addHeadConcatParts(coupling, hs, candidate.plan);
     candidate.plan.size = hs.numHeads;
     out.push_back(std::move(candidate));
   }
@@ -624,7 +698,7 @@ namespace {
 struct StructuralRequestState {
   DenseMap<Operation *, std::unique_ptr<DimCoupling>> couplings;
   DenseMap<Operation *, SmallVector<ResidualBranch>> branches;
-  SmallVector<Plan> plans;
+  SmallVector<Plan, 4> plans;
   SmallVector<std::pair<Value, Value>> layerRemovals; // uses of second -> first
   SmallVector<Operation *> requestOps;
 };
@@ -729,6 +803,10 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
             << constDim << " of weight '" << weight->name << "': "
             << (!group             ? std::string("the dim is not coupled")
                 : !group->isSafe() ? group->unsafeReason
+                : group->isConcatResult
+                    ? std::string("it is concatenated with other channels "
+                                  "by tensor.concat (remove channels of "
+                                  "its inputs)")
                 : group->producers.empty()
                     ? std::string("no weight produces it")
                     : std::string("no weight reads it"));
@@ -736,6 +814,7 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
         continue;
       }
       plan.parts = {{group, 1}};
+      addConcatParts(coupling, *group, 1, plan);
       plan.size = group->size;
       plan.kind = group->hasConvProducer ? "filters" : "neurons";
     } else {
@@ -765,10 +844,11 @@ FailureOr<std::function<LogicalResult()>> mlir::prune::planStructuralRequests(
       plan.parts = {{&groups[heads->headGroup], 1}};
       for (unsigned flat : heads->flatGroups)
         plan.parts.push_back({&groups[flat], heads->headSize});
+      addHeadConcatParts(coupling, *heads, plan);
       plan.size = heads->numHeads;
       plan.kind = "heads";
     }
-    if (!plannedGroups.insert(plan.parts.front().first).second) {
+    if (!plannedGroups.insert(plan.parts.front().group).second) {
       op->emitError("another 'prune.sparsity' request already removes "
                     "these structures");
       anyFailed = true;

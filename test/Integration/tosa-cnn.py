@@ -29,7 +29,6 @@
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -96,52 +95,12 @@ EXAMPLE_HEADER = """\
 """
 
 
-def conv_nhwc_ohwi(x, w, b, pad, stride):
-    """pad = (top, bottom, left, right)."""
-    x = np.pad(x, ((0, 0), (pad[0], pad[1]), (pad[2], pad[3]), (0, 0)))
-    f, kh, kw, _ = w.shape
-    oh = (x.shape[1] - kh) // stride + 1
-    ow = (x.shape[2] - kw) // stride + 1
-    y = np.zeros((x.shape[0], oh, ow, f))
-    for i in range(kh):
-        for j in range(kw):
-            patch = x[:, i:i + stride * oh:stride, j:j + stride * ow:stride, :]
-            y += np.einsum("nhwc,fc->nhwf", patch, w[:, i, j, :])
-    return y + b
-
-
 def forward(w, x):
     w = {k: v.astype(np.float64) for k, v in w.items()}
-    h = np.maximum(conv_nhwc_ohwi(x, w["conv1_w"], w["conv1_b"], (1, 1, 1, 1), 1), 0)
-    h = np.maximum(conv_nhwc_ohwi(h, w["conv2_w"], w["conv2_b"], (0, 1, 0, 1), 2), 0)
+    h = np.maximum(pt.conv2d_nhwc_ohwi(x, w["conv1_w"], w["conv1_b"], (1, 1, 1, 1), 1), 0)
+    h = np.maximum(pt.conv2d_nhwc_ohwi(h, w["conv2_w"], w["conv2_b"], (0, 1, 0, 1), 2), 0)
     p = h.mean(axis=(1, 2))                      # [N, 12]
     return (p @ w["fc_w"][0])[None]              # [1, N, 5]
-
-
-class Runner:
-    def __init__(self, prune_opt, prune_run, tmp):
-        self.prune_opt, self.prune_run, self.tmp = prune_opt, prune_run, tmp
-
-    def opt(self, text, flags):
-        r = subprocess.run([self.prune_opt] + flags + ["-"], input=text,
-                           capture_output=True, text=True)
-        check(r.returncode == 0, "prune-opt %s failed:\n%s" % (flags, r.stderr[-3000:]))
-        return r.stdout
-
-    def run(self, text, x):
-        mod = os.path.join(self.tmp, "m.mlir")
-        xin, yout = os.path.join(self.tmp, "x.npy"), os.path.join(self.tmp, "y.npy")
-        open(mod, "w").write(text)
-        np.save(xin, x)
-        r = subprocess.run([self.prune_run, mod, "--input=" + xin, "--output=" + yout],
-                           capture_output=True, text=True)
-        check(r.returncode == 0, "prune-run failed:\n%s" % r.stderr[-3000:])
-        return np.load(yout).astype(np.float64)
-
-
-def close(a, b, what):
-    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
-    check(err < 1e-5, "%s: max rel error %g" % (what, err))
 
 
 def read_by_shape(text, orig):
@@ -160,7 +119,7 @@ def case(r, w, x, layout):
     conv = "linalg.conv_2d_nhwc_%s" % layout
     check(lowered.count(conv) == 2, "expected two %s" % conv)
     ref = forward(w, x)
-    close(r.run(lowered, x), ref, "%s dense" % layout)
+    pt.rel_close(r.run(lowered, x), ref, "%s dense" % layout)
     print("%s dense: OK" % layout)
 
     # 2:4 along the input channels (the last dim of an OHWI filter; dim 1 of
@@ -173,7 +132,7 @@ def case(r, w, x, layout):
         check(np.array_equal(got[k], np.where(mask, w[k], 0)), "%s: not numpy's 2:4 mask" % k)
     for k in ("conv1_b", "conv2_b"):
         check(np.array_equal(got[k], w[k]), "%s changed" % k)
-    close(r.run(nm, x), forward(got, x), "%s nm" % layout)
+    pt.rel_close(r.run(nm, x), forward(got, x), "%s nm" % layout)
     print("%s nm: OK" % layout)
 
     un = r.opt(lowered, ["--prune-unstructured=ratio=0.6"])
@@ -181,7 +140,7 @@ def case(r, w, x, layout):
     for k in ("conv1_w", "conv2_w", "fc_w"):
         check(np.array_equal(got[k], np.where(pt.unstructured_mask(w[k], 0.6), w[k], 0)),
               "%s: not numpy's 60%% L1 mask" % k)
-    close(r.run(un, x), forward(got, x), "%s unstructured" % layout)
+    pt.rel_close(r.run(un, x), forward(got, x), "%s unstructured" % layout)
     print("%s unstructured: OK" % layout)
 
     shrunk = r.opt(lowered, ["--prune-filters=ratio=0.5"])
@@ -205,8 +164,8 @@ def case(r, w, x, layout):
     y_shrunk, y_zero = r.run(shrunk, x), r.run(zeroed, x)
     # Removal == zeroing what reads the removed filters == numpy on those
     # weights.
-    close(y_zero, forward(zw, x), "%s filters (mode=zero vs numpy)" % layout)
-    close(y_shrunk, y_zero, "%s filters (removed vs zeroed)" % layout)
+    pt.rel_close(y_zero, forward(zw, x), "%s filters (mode=zero vs numpy)" % layout)
+    pt.rel_close(y_shrunk, y_zero, "%s filters (removed vs zeroed)" % layout)
     print("%s filters: %d -> %d, %d -> %d filters; OK"
           % (layout, F1, F1 - len(removed1), F2, F2 - len(removed2)))
 
@@ -231,7 +190,7 @@ def main():
         print("examples/tosa_cnn.mlir is this model")
     x = np.random.default_rng(11).standard_normal((N, H, W, C)).astype(np.float32)
     with tempfile.TemporaryDirectory() as tmp:
-        r = Runner(a.prune_opt, a.prune_run, tmp)
+        r = pt.OptRunner(a.prune_opt, a.prune_run, tmp)
         for layout in ("fhwc", "hwcf"):
             case(r, w, x, layout)
 

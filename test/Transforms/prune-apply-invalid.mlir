@@ -47,6 +47,22 @@ func.func @structural(%x: tensor<1x4xf32>, %o: tensor<1x2xf32>) -> tensor<1x2xf3
 
 // -----
 
+// Channels of a concatenation go with its inputs' units, not on their own.
+func.func @concat_result(%x: tensor<1x3xf32>, %o: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<1.0> : tensor<3x4xf32>
+  %o1 = tensor.empty() : tensor<1x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%o1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h1 = linalg.matmul ins(%x, %w1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %c = tensor.concat dim(1) %h1, %h1 : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x8xf32>
+  %w2 = arith.constant dense<1.0> : tensor<8x2xf32>
+  // expected-error @+1 {{cannot remove channels along dim 0 of weight 'weight1': it is concatenated with other channels by tensor.concat (remove channels of its inputs)}}
+  %y = linalg.matmul {prune.sparsity = #prune.sparsity<pattern = channel, dim = 0, ratio = 0.5, operand = 1>} ins(%c, %w2 : tensor<1x8xf32>, tensor<8x2xf32>) outs(%o : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
 // The reduction dim (6) does not divide by M = 4. (With an explicit dim the
 // attribute verifier already rejects it.)
 func.func @nm_not_divisible(%x: tensor<1x6xf32>, %o: tensor<1x2xf32>) -> tensor<1x2xf32> {

@@ -139,3 +139,25 @@ func.func @head_count(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
   %w1 = arith.constant {prune.sparsity = #prune.sparsity<pattern = head, heads = 3, dim = 0, ratio = 0.5>} dense<1.0> : tensor<4x3xf32>
   return %x : tensor<1x3xf32>
 }
+
+// -----
+
+// A channel request on a layer whose output is concatenated with itself:
+// units 0 and 2 stay (largest l2 norms with what reads them), so the weight
+// that reads the concatenation keeps rows 0, 2, 4 and 6.
+// CHECK-LABEL: func.func @concat_twice
+// CHECK: tensor.concat dim(1) %[[H:.*]], %[[H]] : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+// CHECK: arith.constant {{.*}}prune.kept = [array<i64: 0, 2, 4, 6>, array<i64>]{{.*}} dense<{{\[\[}}1.000000e-01, 1.000000e-01], [3.000000e-01, 3.000000e-01], [5.000000e-01, 5.000000e-01], [0.699999988, 0.699999988]]> : tensor<4x2xf32>
+func.func @concat_twice(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant {prune.sparsity = #prune.sparsity<pattern = channel, dim = 1, ratio = 0.5>} dense<[[3.0, 0.1, 3.0, 0.2], [3.0, 0.1, 3.0, 0.2], [3.0, 0.1, 3.0, 0.2]]> : tensor<3x4xf32>
+  %o1 = tensor.empty() : tensor<1x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%o1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h1 = linalg.matmul ins(%x, %w1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %c = tensor.concat dim(1) %h1, %h1 : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x8xf32>
+  %w2 = arith.constant dense<[[0.1, 0.1], [0.2, 0.2], [0.3, 0.3], [0.4, 0.4], [0.5, 0.5], [0.6, 0.6], [0.7, 0.7], [0.8, 0.8]]> : tensor<8x2xf32>
+  %o2 = tensor.empty() : tensor<1x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = linalg.matmul ins(%c, %w2 : tensor<1x8xf32>, tensor<8x2xf32>) outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -133,3 +133,39 @@ func.func @slices(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %y = linalg.matmul ins(%r, %w2s : tensor<1x4xf32>, tensor<4x2xf32>) outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
+
+// -----
+
+// tensor.concat along the hidden dim: each input's hidden units are a
+// segment of the concatenated dim, at its offset. Removing units of the
+// first layer (4 -> 2) and of the second (2 -> 1) removes the rows 1, 3
+// and 4 (= 4 + 0) of the weight that reads the concatenation.
+// CHECK-LABEL: func.func @concat_hidden
+// CHECK-DAG: arith.constant {{.*}}dense<{{\[\[}}1.000000e+00, 0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 2.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG: arith.constant {{.*}}dense<3.000000e+00> : tensor<1x3xf32>
+// CHECK: %[[C:.*]] = tensor.concat dim(1) %{{.*}}, %{{.*}} : (tensor<1x2xf32>, tensor<1x1xf32>) -> tensor<1x3xf32>
+// CHECK: %[[W3:.*]] = arith.constant {{.*}}dense<{{\[\[}}0.00999999977, 0.00999999977], [3.000000e-02, 3.000000e-02], [6.000000e-02, 6.000000e-02]]> : tensor<3x2xf32>
+// CHECK: linalg.matmul ins(%[[C]], %[[W3]] : tensor<1x3xf32>, tensor<3x2xf32>)
+// ZERO-LABEL: func.func @concat_hidden
+// ZERO: arith.constant {{.*}}dense<{{\[\[}}0.00999999977, 0.00999999977], [0.000000e+00, 0.000000e+00], [3.000000e-02, 3.000000e-02], [0.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00], [6.000000e-02, 6.000000e-02]]> : tensor<6x2xf32>
+func.func @concat_hidden(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<[[1.0, 0.0, 0.0], [0.0, 0.1, 0.0], [0.0, 0.0, 2.0], [0.2, 0.0, 0.0]]> : tensor<4x3xf32>
+  %e1 = tensor.empty() : tensor<3x4xf32>
+  %t1 = linalg.transpose ins(%w1 : tensor<4x3xf32>) outs(%e1 : tensor<3x4xf32>) permutation = [1, 0]
+  %o1 = tensor.empty() : tensor<1x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%o1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h1 = linalg.matmul ins(%x, %t1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %w2 = arith.constant dense<[[0.05, 0.0, 0.0], [3.0, 3.0, 3.0]]> : tensor<2x3xf32>
+  %e2 = tensor.empty() : tensor<3x2xf32>
+  %t2 = linalg.transpose ins(%w2 : tensor<2x3xf32>) outs(%e2 : tensor<3x2xf32>) permutation = [1, 0]
+  %o2 = tensor.empty() : tensor<1x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %h2 = linalg.matmul ins(%x, %t2 : tensor<1x3xf32>, tensor<3x2xf32>) outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %c = tensor.concat dim(1) %h1, %h2 : (tensor<1x4xf32>, tensor<1x2xf32>) -> tensor<1x6xf32>
+  // expected-remark @+1 {{neurons of weight 'weight2' left alone: reaches the function result}}
+  %w3 = arith.constant dense<[[0.01, 0.01], [0.02, 0.02], [0.03, 0.03], [0.04, 0.04], [0.05, 0.05], [0.06, 0.06]]> : tensor<6x2xf32>
+  %f3 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = linalg.matmul ins(%c, %w3 : tensor<1x6xf32>, tensor<6x2xf32>) outs(%f3 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

@@ -73,3 +73,32 @@ func.func @cnn(%in: tensor<1x2x4x4xf32>) -> tensor<1x3x2x2xf32> {
   %c3 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%res, %f3 : tensor<1x4x4x4xf32>, tensor<3x4x3x3xf32>) outs(%i3 : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
   return %c3 : tensor<1x3x2x2xf32>
 }
+
+// Two layers' hidden units concatenated: each input group is linked to the
+// concatenation's group, which is not prunable on its own.
+// CHECK-LABEL: coupling groups of @concat
+// CHECK: group [[A:[0-9]+]]: size 4, prunable
+// CHECK-NEXT: concatenated into group [[C:[0-9]+]]
+// CHECK-NEXT: producers: weight{{[0-9]+}}
+// CHECK-NEXT: consumers:{{$}}
+// CHECK: group [[B:[0-9]+]]: size 2, prunable
+// CHECK-NEXT: concatenated into group [[C]]
+// CHECK: group [[C]]: size 6, not prunable on its own: concatenated by tensor.concat (through its inputs' groups)
+// CHECK-NEXT: producers:{{$}}
+// CHECK-NEXT: consumers: weight{{[0-9]+}}
+func.func @concat(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %z = arith.constant 0.0 : f32
+  %w1 = arith.constant dense<1.0> : tensor<3x4xf32>
+  %o1 = tensor.empty() : tensor<1x4xf32>
+  %f1 = linalg.fill ins(%z : f32) outs(%o1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %h1 = linalg.matmul ins(%x, %w1 : tensor<1x3xf32>, tensor<3x4xf32>) outs(%f1 : tensor<1x4xf32>) -> tensor<1x4xf32>
+  %w2 = arith.constant dense<2.0> : tensor<3x2xf32>
+  %o2 = tensor.empty() : tensor<1x2xf32>
+  %f2 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %h2 = linalg.matmul ins(%x, %w2 : tensor<1x3xf32>, tensor<3x2xf32>) outs(%f2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %c = tensor.concat dim(1) %h1, %h2 : (tensor<1x4xf32>, tensor<1x2xf32>) -> tensor<1x6xf32>
+  %w4 = arith.constant dense<0.5> : tensor<6x2xf32>
+  %f3 = linalg.fill ins(%z : f32) outs(%o2 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = linalg.matmul ins(%c, %w4 : tensor<1x6xf32>, tensor<6x2xf32>) outs(%f3 : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

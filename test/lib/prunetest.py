@@ -73,6 +73,38 @@ class Tools:
         return out
 
 
+class OptRunner:
+    """prune-opt on text and prune-run on one input (an .npy round trip in
+    `tmp`), for tests that JIT-run whole models."""
+
+    def __init__(self, prune_opt, prune_run, tmp):
+        self.prune_opt, self.prune_run, self.tmp = prune_opt, prune_run, tmp
+
+    def opt(self, text, flags):
+        r = subprocess.run([self.prune_opt] + flags + ["-"], input=text,
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "prune-opt %s failed:\n%s" % (flags, r.stderr[-3000:]))
+        return r.stdout
+
+    def run(self, text, x):
+        mod = os.path.join(self.tmp, "m.mlir")
+        xin, yout = os.path.join(self.tmp, "x.npy"), os.path.join(self.tmp, "y.npy")
+        with open(mod, "w") as f:
+            f.write(text)
+        np.save(xin, x)
+        r = subprocess.run([self.prune_run, mod, "--input=" + xin, "--output=" + yout],
+                           capture_output=True, text=True)
+        check(r.returncode == 0, "prune-run failed:\n%s" % r.stderr[-3000:])
+        return np.load(yout).astype(np.float64)
+
+
+def rel_close(a, b, what, tol=1e-5):
+    """Max |a - b| relative to max(1, max |b|) below `tol`."""
+    err = np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b)))
+    check(err < tol, "%s: max rel error %g" % (what, err))
+    return err
+
+
 def parse_args(argv=None, need_jit=True):
     p = argparse.ArgumentParser()
     p.add_argument("--prune-opt", required=True)
@@ -337,6 +369,21 @@ def conv2d_nchw(x, w, pad):
     kh, kw = w.shape[2:]
     win = np.lib.stride_tricks.sliding_window_view(xp, (kh, kw), axis=(2, 3))
     return np.einsum("nchwij,fcij->nfhw", win, w)
+
+
+def conv2d_nhwc_ohwi(x, w, b, pad, stride=1):
+    """NHWC activations, OHWI filters (TOSA's layout), bias `b`;
+    pad = (top, bottom, left, right)."""
+    x = np.pad(x, ((0, 0), (pad[0], pad[1]), (pad[2], pad[3]), (0, 0)))
+    f, kh, kw, _ = w.shape
+    oh = (x.shape[1] - kh) // stride + 1
+    ow = (x.shape[2] - kw) // stride + 1
+    y = np.zeros((x.shape[0], oh, ow, f))
+    for i in range(kh):
+        for j in range(kw):
+            patch = x[:, i:i + stride * oh:stride, j:j + stride * ow:stride, :]
+            y += np.einsum("nhwc,fc->nhwf", patch, w[:, i, j, :])
+    return y + b
 
 
 def batchnorm(p, x):

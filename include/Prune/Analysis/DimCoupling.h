@@ -37,6 +37,15 @@ struct DimNode {
   }
 };
 
+/// Where the indices of one group reappear in another, offset: `group` is
+/// the result dim of `concat`, which concatenates this group's dim as its
+/// operand `operand` (at the sum of the sizes of the operands before it).
+struct ConcatSegment {
+  unsigned group;
+  Operation *concat;
+  unsigned operand;
+};
+
 /// A set of coupled dims.
 struct CouplingGroup {
   SmallVector<DimNode> nodes;
@@ -55,12 +64,21 @@ struct CouplingGroup {
   /// True when a contraction or convolution reduces over the group: removing
   /// indices then removes work, not just values.
   bool reducedByContraction = false;
+  /// The concatenation dims this group's dim is a segment of (tensor.concat
+  /// along it), transitively: removing index i of this group also removes
+  /// index offset + i of each of those groups. Their safety and their
+  /// consumers count for this group.
+  std::vector<SmallVector<ConcatSegment, 2>> concatPaths;
+  /// True when the group is the result dim of a tensor.concat along it: its
+  /// indices are removed through the concatenated groups, never on their own.
+  bool isConcatResult = false;
 
   bool isSafe() const { return unsafeReason.empty(); }
   /// A prunable group has a producer weight, a consumer and no reason to be
   /// left alone.
   bool isPrunable() const {
-    return isSafe() && !producers.empty() && reducedByContraction;
+    return isSafe() && !producers.empty() && reducedByContraction &&
+           !isConcatResult;
   }
 };
 
@@ -106,6 +124,13 @@ private:
   DenseMap<std::pair<void *, int64_t>, unsigned> nodeIds;
   llvm::EquivalenceClasses<unsigned> classes;
   DenseMap<unsigned, std::pair<std::string, bool>> unsafe;
+  void linkConcatSegments();
+  struct ConcatLink {
+    unsigned inputNode, resultNode;
+    Operation *concat;
+    unsigned operand;
+  };
+  SmallVector<ConcatLink> concatLinks;
   struct SplitLink {
     unsigned collapsedNode, outerNode;
     int64_t innerSize;
@@ -114,7 +139,7 @@ private:
   DenseMap<unsigned, unsigned> groupOfLeader;
   SmallVector<HeadStructure> heads;
   DenseSet<unsigned> reduced;
-  SmallVector<CouplingGroup> groups;
+  std::vector<CouplingGroup> groups;
 };
 
 /// True for values that only carry a shape: tensor.empty, splat constants,
