@@ -67,6 +67,29 @@ def iterative(setting, subst):
         setting.ratio, step)
 
 
+# Contraction layers along each model's longest path: the rounds the
+# sequential method needs so that every layer is refitted after the layers
+# before it (fixed by the architecture, not tuned).
+DEPTH = {"mlp": 3, "cnn": 6, "transformer": 9}
+REF = "prune-calibrate{inputs=%(calib)s metric=none progress=never reference=true}"
+
+
+def sequential(setting, subst):
+    """Data-aware masks, then DEPTH rounds of (calibrate against the dense
+    model with reference=true, repair): SparseGPT for fine-grained settings,
+    least squares for structural ones, whose units are zeroed (mode=zero:
+    the same function as removing them, but shapes the reference model
+    shares)."""
+    pruning = setting.template % subst
+    if setting.kind == "structural":
+        pruning = pruning[:-1] + " mode=zero}"
+        repair = LSQ
+    else:
+        repair = "prune-reconstruct{method=sparsegpt damp=0.01}"
+    rounds = [REF % subst, repair] * DEPTH[subst["model"]]
+    return ", ".join([CAL % subst, pruning] + rounds)
+
+
 METHODS = [
     Method("magnitude", doc="weight magnitude only (|w| for fine-grained, "
            "the l2 norm of every coupled slice for structural), no data"),
@@ -88,6 +111,12 @@ METHODS = [
            "column (same count or N:M pattern as the Wanda mask it starts from) while updating"),
     Method("iterative", kinds=("fine",), build=iterative, needs="prune-iterative",
            doc="prune-iterative, 4 cubic steps, each: calibrate, Wanda, lsq repair"),
+    Method("sequential", metric="data", build=sequential, needs="reference",
+           doc="data-aware masks, then one round per layer of depth (MLP 3, CNN 6, "
+           "transformer 9) of prune-calibrate{reference=true} and repair (SparseGPT for "
+           "fine-grained, least squares for structural, whose units are zeroed with "
+           "mode=zero): each layer fitted to the dense model's outputs from its repaired "
+           "predecessors' outputs"),
 ]
 
 # Fine-grained passes rank by these metric names; structural ones by these.
@@ -169,7 +198,8 @@ def evaluate(tools, model, mlir_path, tmp):
 
 def pipeline(method, setting, model):
     exclude = EXCLUDE[model.name]
-    subst = {"calib": model.calib, "fisher": model.fisher, "cal_metric": CAL_METRIC[setting.kind],
+    subst = {"calib": model.calib, "fisher": model.fisher, "model": model.name,
+             "cal_metric": CAL_METRIC[setting.kind],
              "metric": METRICS.get((setting.kind, method.metric), ""),
              "exclude": (" exclude=" + ",".join(exclude))
              if exclude and setting.kind == "fine" else ""}
