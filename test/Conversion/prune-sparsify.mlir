@@ -110,12 +110,25 @@ func.func @bsr(%x: tensor<8x8xf32>) -> tensor<8x4xf32> {
 
 // -----
 
-// Unstructured, 7 of 8 zero: CSR (1x1 blocks).
+// Unstructured, 7 of 8 zero: CSR (1x1 blocks). A row tile takes 2 CSR
+// rows (one loop over the non-zeros of each, so the epilogue stores vectors
+// of 2 outputs); with 1 accumulator per row, the non-zeros of a row run 4 at
+// a time into independent accumulators, then one at a time.
 
 // CHECK-LABEL: func.func @csr
 // CHECK-DAG:   arith.constant dense<[0, 1, 1]> : tensor<3xi32>
 // CHECK-DAG:   arith.constant dense<2> : tensor<1xi32>
 // CHECK-DAG:   arith.constant dense<1.500000e+00> : tensor<1x1x1xf32>
+// CHECK:       scf.parallel
+// CHECK:         memref.load {{.*}} : memref<3xi32>
+// CHECK:         memref.load {{.*}} : memref<3xi32>
+// CHECK:         scf.for {{.*}} step %c4{{.*}} iter_args({{.*}}) -> (vector<2xf32>, vector<2xf32>, vector<2xf32>, vector<2xf32>)
+// CHECK-COUNT-4:   vector.fma {{.*}} : vector<2xf32>
+// CHECK:         scf.for {{.*}} iter_args({{.*}}) -> (vector<2xf32>)
+// CHECK:         memref.load {{.*}} : memref<3xi32>
+// CHECK:         memref.load {{.*}} : memref<3xi32>
+// CHECK:         scf.for {{.*}} step %c4{{.*}} iter_args
+// CHECK:         vector.transpose {{.*}} : vector<2x2xf32> to vector<2x2xf32>
 func.func @csr(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
   %w = arith.constant dense<[[0.0, 0.0, 1.5, 0.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<2x4xf32>
   %e = tensor.empty() : tensor<4x2xf32>

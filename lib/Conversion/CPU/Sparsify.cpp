@@ -536,52 +536,141 @@ Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc, Plan &p,
       toBuf(constant(b, loc, {(int64_t)p.rowptr.size()}, i32, bytes(p.rowptr),
                      weightName, (prefix + "-rowptr").str()));
   // Block rows taller than the register file run as several row tiles over
-  // the same blocks.
+  // the same blocks. CSR rows are independent: a tile takes several of
+  // them (one loop over the non-zeros of each), so that the epilogue
+  // writes vectors of the result rather than single elements.
+  bool csr = p.br == 1 && p.bc == 1;
   int64_t rows = p.br;
   while (rows > target.accRegisters || p.br % rows)
     --rows;
+  if (csr)
+    for (int64_t r : {4, 2})
+      if (n % r == 0) {
+        rows = r;
+        break;
+      }
   KernelTile tile = chooseTile(target, mBatch, rows);
   tile.chunkRows = rows;
   return buildRowTiledKernel(
       b, loc, x, acc, n, k, tile,
       [&](OpBuilder &b, Location loc, Value xT, Value row, Value, Value,
           ValueRange init) -> SmallVector<Value> {
+        // Adds block `blk` to the accumulators `next` of `count` rows,
+        // block row offset `rOff`.
+        auto addBlock = [&](OpBuilder &b, Location loc, Value blk, Value rOff,
+                            int64_t count, MutableArrayRef<Value> next) {
+          Value kc = castIdx(b, memref::LoadOp::create(b, loc, cols, blk));
+          if (p.bc != 1)
+            kc = arith::MulIOp::create(b, loc, kc, indexConst(b, loc, p.bc));
+          for (int64_t c = 0; c < p.bc; ++c) {
+            Value kk =
+                c ? arith::AddIOp::create(b, loc, kc, indexConst(b, loc, c))
+                        .getResult()
+                  : kc;
+            SmallVector<Value> xv = readXRow(b, loc, xT, kk, tile);
+            for (int64_t r = 0; r < count; ++r) {
+              Value rr =
+                  arith::AddIOp::create(b, loc, rOff, indexConst(b, loc, r));
+              Value v = memref::LoadOp::create(
+                  b, loc, vals, ValueRange{blk, rr, indexConst(b, loc, c)});
+              broadcastFMA(b, loc, v, xv, next, r, tile);
+            }
+          }
+        };
+        // Runs blocks [lo, hi) of one block row into `accsIn`.
+        auto runBlocks = [&](OpBuilder &b, Location loc, Value lo, Value hi,
+                             Value rOff, int64_t count,
+                             ArrayRef<Value> accsIn) -> SmallVector<Value> {
+          SmallVector<Value> accs0(accsIn);
+          int64_t nAcc = accs0.size();
+          // Few accumulators (CSR at a small batch): one FMA chain per
+          // accumulator would be latency bound, so `sets` blocks are
+          // processed at once into independent accumulator sets, summed
+          // before the remaining blocks.
+          int64_t sets = 1;
+          while (sets < 4 && nAcc * sets * 2 <= 8)
+            sets *= 2;
+          Value from = lo;
+          if (sets > 1) {
+            Value cnt = arith::SubIOp::create(b, loc, hi, lo);
+            Value mainHi = arith::AddIOp::create(
+                b, loc, lo,
+                arith::MulIOp::create(
+                    b, loc,
+                    arith::DivUIOp::create(b, loc, cnt,
+                                           indexConst(b, loc, sets)),
+                    indexConst(b, loc, sets)));
+            auto vecTy = VectorType::get({tile.lanes}, b.getF32Type());
+            Value zero = arith::ConstantOp::create(
+                b, loc, DenseElementsAttr::get(vecTy, 0.0f));
+            SmallVector<Value> initSets(accs0);
+            initSets.append((sets - 1) * nAcc, zero);
+            auto mainLoop = scf::ForOp::create(
+                b, loc, lo, mainHi, indexConst(b, loc, sets), initSets,
+                [&](OpBuilder &b, Location loc, Value blk, ValueRange accs) {
+                  SmallVector<Value> next(accs.begin(), accs.end());
+                  for (int64_t st = 0; st < sets; ++st) {
+                    Value bi = st ? arith::AddIOp::create(
+                                        b, loc, blk, indexConst(b, loc, st))
+                                        .getResult()
+                                  : blk;
+                    addBlock(
+                        b, loc, bi, rOff, count,
+                        MutableArrayRef<Value>(next).slice(st * nAcc, nAcc));
+                  }
+                  scf::YieldOp::create(b, loc, next);
+                });
+            for (int64_t a = 0; a < nAcc; ++a) {
+              Value sum = mainLoop.getResult(a);
+              for (int64_t st = 1; st < sets; ++st)
+                sum = arith::AddFOp::create(b, loc, sum,
+                                            mainLoop.getResult(st * nAcc + a));
+              accs0[a] = sum;
+            }
+            from = mainHi;
+          }
+          auto loop = scf::ForOp::create(
+              b, loc, from, hi, indexConst(b, loc, 1), accs0,
+              [&](OpBuilder &b, Location loc, Value blk, ValueRange accs) {
+                SmallVector<Value> next(accs.begin(), accs.end());
+                addBlock(b, loc, blk, rOff, count, next);
+                scf::YieldOp::create(b, loc, next);
+              });
+          return SmallVector<Value>(loop.getResults());
+        };
+        auto rowRange = [&](OpBuilder &b, Value r) {
+          Value r1 = arith::AddIOp::create(b, loc, r, indexConst(b, loc, 1));
+          return std::make_pair(
+              castIdx(b, memref::LoadOp::create(b, loc, rowptr, r)),
+              castIdx(b, memref::LoadOp::create(b, loc, rowptr, r1)));
+        };
+        Value zeroIdx = indexConst(b, loc, 0);
+        if (csr) {
+          SmallVector<Value> out;
+          for (int64_t r = 0; r < rows; ++r) {
+            Value o =
+                r ? arith::AddIOp::create(b, loc, row, indexConst(b, loc, r))
+                        .getResult()
+                  : row;
+            auto [lo, hi] = rowRange(b, o);
+            SmallVector<Value> slice(init.begin() + r * tile.unroll,
+                                     init.begin() + (r + 1) * tile.unroll);
+            SmallVector<Value> res =
+                runBlocks(b, loc, lo, hi, zeroIdx, 1, slice);
+            out.append(res.begin(), res.end());
+          }
+          return out;
+        }
         Value brow =
             arith::DivUIOp::create(b, loc, row, indexConst(b, loc, p.br));
         Value rOff =
             rows == p.br
-                ? indexConst(b, loc, 0)
+                ? zeroIdx
                 : arith::RemUIOp::create(b, loc, row, indexConst(b, loc, p.br))
                       .getResult();
-        Value brow1 =
-            arith::AddIOp::create(b, loc, brow, indexConst(b, loc, 1));
-        Value lo = castIdx(b, memref::LoadOp::create(b, loc, rowptr, brow));
-        Value hi = castIdx(b, memref::LoadOp::create(b, loc, rowptr, brow1));
-        auto loop = scf::ForOp::create(
-            b, loc, lo, hi, indexConst(b, loc, 1), init,
-            [&](OpBuilder &b, Location loc, Value blk, ValueRange accs) {
-              SmallVector<Value> next(accs.begin(), accs.end());
-              Value kc = castIdx(b, memref::LoadOp::create(b, loc, cols, blk));
-              if (p.bc != 1)
-                kc =
-                    arith::MulIOp::create(b, loc, kc, indexConst(b, loc, p.bc));
-              for (int64_t c = 0; c < p.bc; ++c) {
-                Value kk =
-                    c ? arith::AddIOp::create(b, loc, kc, indexConst(b, loc, c))
-                            .getResult()
-                      : kc;
-                SmallVector<Value> xv = readXRow(b, loc, xT, kk, tile);
-                for (int64_t r = 0; r < rows; ++r) {
-                  Value rr = arith::AddIOp::create(b, loc, rOff,
-                                                   indexConst(b, loc, r));
-                  Value v = memref::LoadOp::create(
-                      b, loc, vals, ValueRange{blk, rr, indexConst(b, loc, c)});
-                  broadcastFMA(b, loc, v, xv, next, r, tile);
-                }
-              }
-              scf::YieldOp::create(b, loc, next);
-            });
-        return SmallVector<Value>(loop.getResults());
+        auto [lo, hi] = rowRange(b, brow);
+        return runBlocks(b, loc, lo, hi, rOff, rows,
+                         SmallVector<Value>(init.begin(), init.end()));
       });
 }
 
