@@ -30,6 +30,18 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
       i32, block column `cols` i32 and `values` `[nnzb, R, C]`;
     * `unstructured`: CSR (BSR with 1x1 blocks).
 
+    Small batches (at most 4 rows) of N:M on x86 (AVX-512, AVX2) use a
+    dot-product kernel instead, when the kept weights of a row fill whole
+    vectors: `values` as above and, per vector of kept weights,
+    `ceil(log2 m)` lane masks (`<weight>.nm-masks`, i16 for 16 lanes, i8
+    for 8: bit `l` of mask `t` is bit `t` of the position of kept weight
+    `l`), i.e. 2 bits per kept weight for 2:4. The activation is repacked
+    once per call as `xq[b, q, j] = x[b, (j / n) * m + q]`; a step loads
+    one vector of kept values, the `m` candidate activation vectors (shared
+    by a tile of rows) and selects the right one per lane with a tree of
+    `arith.select` on the masks (no gathers), then `vector.fma`; rows are
+    reduced across lanes at the end.
+
     The kernel computes `yT[o, :] += w[o, k] * xT[k, :]` for every stored
     non-zero: the activation is transposed once (square tiles transposed in
     registers) into panels `xP [ceil(M / W), K, W]` of `W` batch columns, so
@@ -37,7 +49,10 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
     batch (no gathers); register tiles of `R` output rows times `U` vectors
     of the target's width (`W = U x lanes`); N:M kernels split K into blocks
     whose panel rows stay in L1; the accumulators are transposed in
-    registers and stored as rows of the result; `scf.parallel` over chunks
+    registers and stored as rows of the result (CSR tiles take 4 rows,
+    each with its own loop over its non-zeros; with few accumulators,
+    non-zeros run interleaved over independent accumulator sets);
+    `scf.parallel` over chunks
     of output rows (OpenMP threads with `prune-cpu-pipeline{threads=N}`).
     The decision is recorded on the IR (`prune_lowering`: the kernel, or
     "kept dense: <why>") and listed by `prune-report`.
