@@ -1,7 +1,8 @@
 # Exactness oracle for structural pruning through tensor.concat along
 # channels (FPN / DenseNet / Inception style): two conv branches a (6
-# filters) and b (4) are concatenated, c = concat(a, b), and again with b,
-# d = concat(c, b) (nested, and b twice), before a 1x1 conv e, a pool and a
+# filters) and b (4) are concatenated, c = concat(a, b) (tensor.concat), and
+# again with b, d = concat(c, b) (tosa.concat, which prune-tosa-to-linalg
+# turns into tensor.concat; nested, and b twice), before a 1x1 conv e, a pool and a
 # classifier. Removing filters of a and b must remove their channels at every
 # offset they reach in d (b's at 6 + i and 10 + i), and:
 #   * the removed model (JIT) equals the model with those channels' consumer
@@ -68,7 +69,7 @@ def module(w):
   %%cb = %(cb)s
   %%b = %(rb)s
   %%c = tensor.concat dim(3) %%a, %%b : (%(ta)s, %(tb)s) -> %(tc)s
-  %%d = tensor.concat dim(3) %%c, %%b : (%(tc)s, %(tb)s) -> %(td)s
+  %%d = tosa.concat %%c, %%b {axis = 3 : i32} : (%(tc)s, %(tb)s) -> %(td)s
   %%ce = %(ce)s
   %%e = %(re)s
   %%p = tosa.avg_pool2d %%e, %%zp, %%zp {acc_type = f32, kernel = array<i64: %(H)d, %(W)d>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (%(te)s, tensor<1xf32>, tensor<1xf32>) -> tensor<%(N)dx1x1x%(FE)dxf32>

@@ -24,6 +24,8 @@ void mlir::prune::buildPruneTosaToLinalgPipeline(
   namedOptions.preferConv2DKernelLayoutHWCF = options.hwcf;
   // Decompositions, shape inference, named ops, elementwise ops to
   // linalg.generic, and TOSA validation (level 'none').
+  // tosa.concat first: as tensor.concat the structural passes follow it.
+  pm.addNestedPass<func::FuncOp>(createPruneTosaConcat());
   tosa::addTosaToLinalgPasses(pm, linalgOptions, namedOptions);
   // What upstream's pipeline leaves: tosa.reshape / slice / pad / concat
   // and tosa.const / const_shape.
@@ -33,10 +35,11 @@ void mlir::prune::buildPruneTosaToLinalgPipeline(
 }
 
 void mlir::prune::registerPruneTosaToLinalgPipeline() {
+  registerPruneTosaPasses();
   PassPipelineRegistration<PruneTosaToLinalgOptions>(
       "prune-tosa-to-linalg",
       "Lower TOSA to the linalg-on-tensors form the pruning passes read "
-      "(upstream tosa-to-linalg pipeline, tosa-to-tensor, tosa-to-arith, "
-      "canonicalize)",
+      "(prune-tosa-concat, upstream tosa-to-linalg pipeline, tosa-to-tensor, "
+      "tosa-to-arith, canonicalize)",
       buildPruneTosaToLinalgPipeline);
 }

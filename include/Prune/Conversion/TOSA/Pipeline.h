@@ -7,10 +7,18 @@
 #ifndef PRUNE_CONVERSION_TOSA_PIPELINE_H
 #define PRUNE_CONVERSION_TOSA_PIPELINE_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir::prune {
+
+#define GEN_PASS_DECL
+#include "Prune/Conversion/TOSA/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "Prune/Conversion/TOSA/Passes.h.inc"
 
 /// Options of `prune-tosa-to-linalg`.
 struct PruneTosaToLinalgOptions
@@ -30,7 +38,7 @@ struct PruneTosaToLinalgOptions
 void buildPruneTosaToLinalgPipeline(OpPassManager &pm,
                                     const PruneTosaToLinalgOptions &options);
 
-/// Registers the `prune-tosa-to-linalg` pipeline.
+/// Registers prune-tosa-concat and the `prune-tosa-to-linalg` pipeline.
 void registerPruneTosaToLinalgPipeline();
 
 } // namespace mlir::prune
