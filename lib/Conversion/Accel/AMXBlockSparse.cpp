@@ -6,8 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Prune/Analysis/WeightData.h"
-#include "Prune/Analysis/WeightDiscovery.h"
+#include "BlockSparseUtils.h"
 #include "Prune/Conversion/Accel/Passes.h"
 
 #include "mlir/Dialect/AMX/AMXDialect.h"
@@ -19,8 +18,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-
-#include <cstring>
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNEAMXBLOCKSPARSE
@@ -36,32 +33,30 @@ namespace {
 /// VNNI pairs (= a 32x16 block of W), C 16x16 f32.
 constexpr int64_t kTileM = 16, kTileK = 32, kTileN = 16;
 
-/// Packs the non-zero 32x16 blocks of `w` (W[k][n] at `at(k, n)`) in VNNI
-/// layout. `schedule[nb]` lists (kb, packed index) of column tile nb.
+/// Packs the non-zero 32x16 blocks of the bf16 weight `w` in VNNI layout.
+/// `schedule[nb]` lists (kb, packed index) of column tile nb.
 struct PackedWeight {
   std::vector<uint16_t> tiles; // [T][16][32]
   std::vector<SmallVector<std::pair<int64_t, int64_t>>> schedule;
   int64_t numTiles = 0, numBlocks = 0;
 };
 
-template <typename At>
-PackedWeight pack(int64_t k, int64_t n, bool skipZero, At at) {
+PackedWeight pack(int64_t k, int64_t n, bool skipZero,
+                  const accel::ConstantRhs &w) {
   PackedWeight p;
   p.schedule.resize(n / kTileN);
   p.numBlocks = (k / kTileK) * (n / kTileN);
   for (int64_t nb = 0; nb < n / kTileN; ++nb)
     for (int64_t kb = 0; kb < k / kTileK; ++kb) {
-      bool nonZero = false;
-      for (int64_t r = 0; r < kTileK && !nonZero; ++r)
-        for (int64_t c = 0; c < kTileN && !nonZero; ++c)
-          nonZero = (at(kb * kTileK + r, nb * kTileN + c) & 0x7fff) != 0;
-      if (!nonZero && skipZero)
+      if (skipZero &&
+          !w.isNonZeroBlock<uint16_t>(kb * kTileK, nb * kTileN, kTileK, kTileN))
         continue;
       p.schedule[nb].push_back({kb, p.numTiles++});
       for (int64_t r = 0; r < kTileK / 2; ++r)
         for (int64_t j = 0; j < kTileN; ++j)
           for (int64_t q = 0; q < 2; ++q)
-            p.tiles.push_back(at(kb * kTileK + 2 * r + q, nb * kTileN + j));
+            p.tiles.push_back(
+                w.bitsAt<uint16_t>(kb * kTileK + 2 * r + q, nb * kTileN + j));
     }
   return p;
 }
@@ -72,66 +67,26 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
   auto skip = [&](const Twine &why) {
     mm.emitRemark() << "prune-amx-block-sparse: kept: " << why;
   };
-  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
-    return skip("matmul with user-defined indexing maps or on buffers");
-  Value x = mm.getDpsInputs()[0], c = mm.getDpsInits()[0];
-  auto xt = dyn_cast<RankedTensorType>(x.getType());
-  auto wt = dyn_cast<RankedTensorType>(mm.getDpsInputs()[1].getType());
-  auto ct = dyn_cast<RankedTensorType>(c.getType());
-  if (!xt || !wt || !ct || !xt.hasStaticShape() || !wt.hasStaticShape() ||
-      !ct.hasStaticShape())
-    return skip("not a static 2-D matmul");
-  if (!xt.getElementType().isBF16() || !wt.getElementType().isBF16() ||
-      !ct.getElementType().isF32())
-    return skip("AMX tiles take bf16 inputs with an f32 result");
-  int64_t m = xt.getDimSize(0), k = xt.getDimSize(1), n = wt.getDimSize(1);
+  ImplicitLocOpBuilder b(mm.getLoc(), mm);
+  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+  FailureOr<accel::StaticMatmul> mat = accel::matchStaticMatmul(
+      mm, bf16, "AMX tiles take bf16 inputs with an f32 result", skip);
+  if (failed(mat))
+    return;
+  int64_t m = mat->m, k = mat->k, n = mat->n;
   if (m % kTileM || n % kTileN || k % kTileK)
     return skip("the shape is not a multiple of the 16 x 16 x 32 AMX tile "
                 "(M % 16, N % 16, K % 32)");
+  FailureOr<accel::ConstantRhs> rhs =
+      accel::matchConstantRhs(mm, discovery, bf16, skip);
+  if (failed(rhs))
+    return;
+  PackedWeight packed = pack(k, n, skipZero, *rhs);
 
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [w, u] : discovery.getWeightsOf(mm))
-    if (u->operandNumber == 1) {
-      weight = w;
-      use = u;
-    }
-  if (!weight)
-    return skip("the right-hand side is not a constant weight");
-  if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
-      use->operandToConst[0].size() != 1 ||
-      use->operandToConst[1].size() != 1 ||
-      !llvm::all_of(use->path, [](Operation *p) {
-        return isa<linalg::TransposeOp, tensor::CastOp, linalg::CopyOp>(p);
-      }))
-    return skip("the weight does not reach the matmul as a permuted 2-D "
-                "matrix");
-  FailureOr<WeightData> data = WeightData::get(weight->op);
-  if (failed(data) || !data->getElementType().isBF16())
-    return skip("the weight constant is not readable bf16 data");
-  int64_t kDim = use->operandToConst[0][0], nDim = use->operandToConst[1][0];
-  int64_t cols = weight->type.getShape()[1];
-  int64_t kStride = kDim == 1 ? 1 : cols, nStride = nDim == 1 ? 1 : cols;
-  ArrayRef<char> raw = data->getRaw();
-  bool splat = data->isSplat();
-  PackedWeight packed =
-      pack(k, n, skipZero, [&](int64_t kk, int64_t nn) -> uint16_t {
-        int64_t i = splat ? 0 : kk * kStride + nn * nStride;
-        uint16_t v;
-        std::memcpy(&v, raw.data() + 2 * i, 2);
-        return v;
-      });
-
-  ImplicitLocOpBuilder b(mm.getLoc(), mm);
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };
-  Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
-  auto yType = MemRefType::get({m, n}, f32);
-  // Y starts as a copy of C; untouched column tiles keep it.
-  Value yBuf = memref::AllocOp::create(b, yType);
-  Value cBuf = bufferization::ToBufferOp::create(b, yType, c, b.getUnitAttr());
-  memref::CopyOp::create(b, cBuf, yBuf);
+  Value yBuf = accel::allocResultBuffer(b, *mat);
   if (packed.numTiles > 0) {
     auto tileType =
         RankedTensorType::get({packed.numTiles, kTileK / 2, 2 * kTileN}, bf16);
@@ -140,7 +95,7 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
     ElementsAttr value;
     if (tileType.getNumElements() > 4096)
       value = DenseResourceElementsAttr::get(
-          tileType, weight->name + ".amx-tiles",
+          tileType, rhs->weight->name + ".amx-tiles",
           HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 2));
     else
       value = DenseElementsAttr::getFromRawBuffer(tileType, bytes);
@@ -148,7 +103,7 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
     Value wBuf = bufferization::ToBufferOp::create(
         b, MemRefType::get(tileType.getShape(), bf16), tiles, b.getUnitAttr());
     Value xBuf = bufferization::ToBufferOp::create(
-        b, MemRefType::get({m, k}, bf16), x, b.getUnitAttr());
+        b, MemRefType::get({m, k}, bf16), mat->x, b.getUnitAttr());
     auto aType = amx::TileType::get({kTileM, kTileK}, bf16);
     auto accType = amx::TileType::get({kTileM, kTileN}, f32);
     scf::ForOp::create(
@@ -176,14 +131,10 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
           scf::YieldOp::create(lb);
         });
   }
-  Value y =
-      bufferization::ToTensorOp::create(b, RankedTensorType::get({m, n}, f32),
-                                        yBuf, b.getUnitAttr(), b.getUnitAttr());
-  mm.getResult(0).replaceAllUsesWith(y);
   mm.emitRemark() << "prune-amx-block-sparse: " << packed.numTiles << " of "
                   << packed.numBlocks
                   << " weight tiles (32x16 bf16) issued per 16 rows of X";
-  mm.erase();
+  accel::replaceWithBuffer(b, mm, yBuf);
 }
 
 struct PruneAMXBlockSparsePass

@@ -7,8 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Prune/Analysis/WeightData.h"
-#include "Prune/Analysis/WeightDiscovery.h"
+#include "BlockSparseUtils.h"
 #include "Prune/Conversion/Accel/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,8 +19,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
-
-#include <cstring>
 
 namespace mlir::prune {
 #define GEN_PASS_DEF_PRUNESMEBLOCKSPARSE
@@ -40,79 +37,35 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery, int64_t s,
   auto skip = [&](const Twine &why) {
     mm.emitRemark() << "prune-sme-block-sparse: kept: " << why;
   };
-  if (!mm.hasPureTensorSemantics() || mm.hasUserDefinedMaps())
-    return skip("matmul with user-defined indexing maps or on buffers");
-  Value x = mm.getDpsInputs()[0], w = mm.getDpsInputs()[1],
-        c = mm.getDpsInits()[0];
-  auto xt = dyn_cast<RankedTensorType>(x.getType());
-  auto wt = dyn_cast<RankedTensorType>(w.getType());
-  auto ct = dyn_cast<RankedTensorType>(c.getType());
-  if (!xt || !wt || !ct || !xt.hasStaticShape() || !wt.hasStaticShape() ||
-      !ct.hasStaticShape())
-    return skip("not a static 2-D matmul");
-  if (!xt.getElementType().isF32() || !wt.getElementType().isF32() ||
-      !ct.getElementType().isF32())
-    return skip("the SME kernel takes f32 operands");
-  int64_t m = xt.getDimSize(0), k = xt.getDimSize(1), n = wt.getDimSize(1);
+  ImplicitLocOpBuilder b(mm.getLoc(), mm);
+  Type f32 = b.getF32Type();
+  FailureOr<accel::StaticMatmul> mat = accel::matchStaticMatmul(
+      mm, f32, "the SME kernel takes f32 operands", skip);
+  if (failed(mat))
+    return;
+  int64_t m = mat->m, k = mat->k, n = mat->n;
   if (m % s || n % s || k % s)
     return skip("the shape is not a multiple of the " + Twine(s) + " x " +
                 Twine(s) + " ZA tile");
-
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [cw, u] : discovery.getWeightsOf(mm))
-    if (u->operandNumber == 1) {
-      weight = cw;
-      use = u;
-    }
-  if (!weight)
-    return skip("the right-hand side is not a constant weight");
-  if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
-      use->operandToConst[0].size() != 1 ||
-      use->operandToConst[1].size() != 1 ||
-      !llvm::all_of(use->path, [](Operation *p) {
-        return isa<linalg::TransposeOp, tensor::CastOp, linalg::CopyOp>(p);
-      }))
-    return skip("the weight does not reach the matmul as a permuted 2-D "
-                "matrix");
-  FailureOr<WeightData> data = WeightData::get(weight->op);
-  if (failed(data) || !data->getElementType().isF32())
-    return skip("the weight constant is not readable f32 data");
-  int64_t kDim = use->operandToConst[0][0], nDim = use->operandToConst[1][0];
-  int64_t cols = weight->type.getShape()[1];
-  int64_t kStride = kDim == 1 ? 1 : cols, nStride = nDim == 1 ? 1 : cols;
-  ArrayRef<char> raw = data->getRaw();
-  bool splat = data->isSplat();
-  auto at = [&](int64_t kk, int64_t nn) {
-    int64_t i = splat ? 0 : kk * kStride + nn * nStride;
-    uint32_t v;
-    std::memcpy(&v, raw.data() + 4 * i, 4);
-    return (v & 0x7fffffffu) != 0;
-  };
+  FailureOr<accel::ConstantRhs> rhs =
+      accel::matchConstantRhs(mm, discovery, f32, skip);
+  if (failed(rhs))
+    return;
   // schedule[nb] = the k blocks of column tile nb that get outer products.
   SmallVector<SmallVector<int64_t>> schedule(n / s);
   int64_t issued = 0;
   for (int64_t nb = 0; nb < n / s; ++nb)
     for (int64_t kb = 0; kb < k / s; ++kb) {
-      bool nonZero = !skipZero;
-      for (int64_t r = 0; r < s && !nonZero; ++r)
-        for (int64_t q = 0; q < s && !nonZero; ++q)
-          nonZero = at(kb * s + r, nb * s + q);
-      if (nonZero) {
-        schedule[nb].push_back(kb);
-        ++issued;
-      }
+      if (skipZero && !rhs->isNonZeroBlock<uint32_t>(kb * s, nb * s, s, s))
+        continue;
+      schedule[nb].push_back(kb);
+      ++issued;
     }
 
-  ImplicitLocOpBuilder b(mm.getLoc(), mm);
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, v);
   };
-  Type f32 = b.getF32Type();
-  auto yType = MemRefType::get({m, n}, f32);
-  Value yBuf = memref::AllocOp::create(b, yType);
-  Value cBuf = bufferization::ToBufferOp::create(b, yType, c, b.getUnitAttr());
-  memref::CopyOp::create(b, cBuf, yBuf);
+  Value yBuf = accel::allocResultBuffer(b, *mat);
   if (issued > 0) {
     // The schedule assumes this many f32 lanes per ZA row: check it.
     Value vscale = vector::VectorScaleOp::create(b);
@@ -126,12 +79,13 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery, int64_t s,
     // X^T, so that a column of X (s rows of the output tile) is one load.
     Value empty =
         tensor::EmptyOp::create(b, ArrayRef<int64_t>{k, m}, f32).getResult();
-    Value xT = linalg::TransposeOp::create(b, x, empty, ArrayRef<int64_t>{1, 0})
-                   ->getResult(0);
+    Value xT =
+        linalg::TransposeOp::create(b, mat->x, empty, ArrayRef<int64_t>{1, 0})
+            ->getResult(0);
     Value xtBuf = bufferization::ToBufferOp::create(
         b, MemRefType::get({k, m}, f32), xT, b.getUnitAttr());
     Value wBuf = bufferization::ToBufferOp::create(
-        b, MemRefType::get({k, n}, f32), w, b.getUnitAttr());
+        b, MemRefType::get({k, n}, f32), mat->w, b.getUnitAttr());
     auto vecType = VectorType::get({4}, f32, {true});
     auto tileType = VectorType::get({4, 4}, f32, {true, true});
     scf::ForOp::create(
@@ -170,14 +124,10 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery, int64_t s,
           scf::YieldOp::create(lb);
         });
   }
-  Value y =
-      bufferization::ToTensorOp::create(b, RankedTensorType::get({m, n}, f32),
-                                        yBuf, b.getUnitAttr(), b.getUnitAttr());
-  mm.getResult(0).replaceAllUsesWith(y);
   mm.emitRemark() << "prune-sme-block-sparse: " << issued << " of "
                   << (k / s) * (n / s) << " weight blocks (" << s << "x" << s
                   << " f32) issued per " << s << " rows of X";
-  mm.erase();
+  accel::replaceWithBuffer(b, mm, yBuf);
 }
 
 struct PruneSMEBlockSparsePass
