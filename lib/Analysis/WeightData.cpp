@@ -263,6 +263,24 @@ DenseMap<void *, unsigned> mlir::prune::countResourceUsers(Operation *root) {
   return users;
 }
 
+ElementsAttr mlir::prune::makeReplacementValue(arith::ConstantOp op,
+                                               RankedTensorType type,
+                                               ArrayRef<char> bytes) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue());
+  if (!resource)
+    return DenseElementsAttr::getFromRawBuffer(type, bytes);
+  unsigned elementBytes =
+      std::max<unsigned>(1, type.getElementTypeBitWidth() / 8);
+  AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+      bytes, std::max<size_t>(elementBytes, alignof(double)));
+  if (!isResourceShared(op, resource)) {
+    resource.getRawHandle().getResource()->setBlob(std::move(blob));
+    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
+  }
+  return DenseResourceElementsAttr::get(type, resource.getRawHandle().getKey(),
+                                        std::move(blob));
+}
+
 bool mlir::prune::isResourceShared(arith::ConstantOp op,
                                    DenseResourceElementsAttr resource) {
   Operation *top = op;

@@ -66,20 +66,7 @@ static ElementsAttr sliceElements(arith::ConstantOp op, const WeightData &data,
       coord[d] = 0;
     }
   }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(op.getValue())) {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        out, std::max<size_t>(bytes, alignof(double)));
-    // A blob only this constant reads keeps its key (the weight's name in
-    // reports, gradient files and exports) and gets the smaller data; a
-    // shared one (tied weights) stays, and this constant gets a new key.
-    if (!isResourceShared(op, resource)) {
-      resource.getRawHandle().getResource()->setBlob(std::move(blob));
-      return DenseResourceElementsAttr::get(newType, resource.getRawHandle());
-    }
-    return DenseResourceElementsAttr::get(
-        newType, resource.getRawHandle().getKey(), std::move(blob));
-  }
-  return DenseElementsAttr::getFromRawBuffer(newType, out);
+  return makeReplacementValue(op, newType, out);
 }
 
 /// A copy of the shape-only value `value` with type `type`, built before

@@ -170,7 +170,8 @@ def main():
     x = np.random.default_rng(13).standard_normal((N, H, W, C)).astype(np.float32)
     with tempfile.TemporaryDirectory() as tmp:
         r = pt.OptRunner(a.prune_opt, a.prune_run, tmp)
-        lowered = r.opt(module(w), ["--prune-tosa-to-linalg"])
+        # layouts=false: the weights stay in TOSA's layout (OHWI, [1, K, N]).
+        lowered = r.opt(module(w), ["--prune-tosa-to-linalg=layouts=false"])
         check(lowered.count("tensor.concat") == 2, "expected two tensor.concat")
         pt.rel_close(r.run(lowered, x), forward(w, x), "dense")
         print("dense: OK")

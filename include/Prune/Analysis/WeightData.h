@@ -75,6 +75,14 @@ void writeValues(arith::ConstantOp op, ArrayRef<char> bytes);
 /// in one walk.
 DenseMap<void *, unsigned> countResourceUsers(Operation *root);
 
+/// A value of type `type` holding `bytes` (row-major, `type`'s element
+/// type) to replace the value of `op` with (a new shape: sliced, reshaped or
+/// permuted data). A `dense` value gives a `dense` one; a `dense_resource`
+/// value keeps its key (the weight's name) and its blob gets the new data
+/// when no other op reads it, else the new value gets a key of its own.
+ElementsAttr makeReplacementValue(arith::ConstantOp op, RankedTensorType type,
+                                  ArrayRef<char> bytes);
+
 /// True if an op other than `op` (anywhere in the top-level op that holds
 /// it) refers to the dense_resource blob of `resource`.
 bool isResourceShared(arith::ConstantOp op, DenseResourceElementsAttr resource);

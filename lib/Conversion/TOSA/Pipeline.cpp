@@ -32,6 +32,10 @@ void mlir::prune::buildPruneTosaToLinalgPipeline(
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
   pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.layouts) {
+    pm.addNestedPass<func::FuncOp>(createPruneTosaLayouts());
+    pm.addPass(createCanonicalizerPass());
+  }
 }
 
 void mlir::prune::registerPruneTosaToLinalgPipeline() {

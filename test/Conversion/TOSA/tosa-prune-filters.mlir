@@ -4,14 +4,15 @@
 // RUN: mlir-opt %s --load-pass-plugin=%prune_plugin --pass-pipeline="builtin.module(prune-tosa-to-linalg,prune-filters{ratio=0.5})" | FileCheck %s
 
 // Structural pruning of a TOSA model after prune-tosa-to-linalg: two
-// convolutions (OHWI filters, bias) with a ReLU between. Filters 1 and 3 of
+// convolutions (OHWI filters, stored HWCF by prune-tosa-layouts, bias) with a
+// ReLU between. Filters 1 and 3 of
 // the first have the smallest L1 norms (with what reads them): they go, and
 // the bias and the second filter's input channels shrink with them.
 
 // CHECK-LABEL: func.func @cnn
 // CHECK:         %[[B1:.*]] = arith.constant {prune.dense_shape = array<i64: 4>{{.*}}} dense<[1.000000e+00, 3.000000e+00]> : tensor<2xf32>
-// CHECK:         linalg.conv_2d_nhwc_fhwc {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x6x6x2xf32>, tensor<2x3x3x2xf32>) outs(%{{.*}} : tensor<1x4x4x2xf32>)
-// CHECK:         linalg.conv_2d_nhwc_fhwc {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x4x2xf32>, tensor<2x3x3x2xf32>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
+// CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x6x6x2xf32>, tensor<3x3x2x2xf32>) outs(%{{.*}} : tensor<1x4x4x2xf32>)
+// CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x4x2xf32>, tensor<3x3x2x2xf32>) outs(%{{.*}} : tensor<1x2x2x2xf32>)
 func.func @cnn(%x: tensor<1x6x6x2xf32>) -> tensor<1x2x2x2xf32> {
   %w1 = "tosa.const"() {values = dense<[[[[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]],
                                          [[[0.1, 0.1], [0.1, 0.1], [0.1, 0.1]], [[0.1, 0.1], [0.1, 0.1], [0.1, 0.1]], [[0.1, 0.1], [0.1, 0.1], [0.1, 0.1]]],

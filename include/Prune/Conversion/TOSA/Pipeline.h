@@ -29,6 +29,12 @@ struct PruneTosaToLinalgOptions
                      "filter transposed by a linalg.transpose (false: "
                      "linalg.conv_2d_nhwc_fhwc on the filter as it is)"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> layouts{
+      *this, "layouts",
+      llvm::cl::desc("Run prune-tosa-layouts: batch-1 batch_matmul as "
+                     "matmul and OHWI convolutions as HWCF, constant weights "
+                     "rewritten, the forms the CPU sparse kernels take"),
+      llvm::cl::init(true)};
 };
 
 /// TOSA as TFLite / ONNX / JAX importers emit it, to the linalg-on-tensors
