@@ -28,6 +28,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -134,6 +135,26 @@ std::string locName(Location l, StringRef suffix) {
   return suffix.str();
 }
 
+/// `a` as an index into a dim of size `n`: negative values count from the
+/// end.
+int64_t normAxis(int64_t a, int64_t n) { return a < 0 ? a + n : a; }
+
+/// normAxis(i, n) clamped to [lo, hi], as ONNX reads slice bounds.
+int64_t clampIndex(int64_t i, int64_t n, int64_t lo, int64_t hi) {
+  return std::clamp<int64_t>(normAxis(i, n), lo, hi);
+}
+
+/// Bodies for linalg.generic: `OpT` on the first one or two arguments.
+using BodyBuilder = Value (*)(OpBuilder &, Location, ValueRange);
+template <typename OpT>
+Value unaryBody(OpBuilder &b, Location l, ValueRange v) {
+  return OpT::create(b, l, v[0]);
+}
+template <typename OpT>
+Value binaryBody(OpBuilder &b, Location l, ValueRange v) {
+  return OpT::create(b, l, v[0], v[1]);
+}
+
 std::string shapeStr(ArrayRef<int64_t> shape) {
   std::string s = "[";
   for (size_t k = 0; k < shape.size(); ++k)
@@ -189,6 +210,11 @@ private:
   int64_t attrInt(StringRef name, int64_t dflt) const {
     const auto *a = attr(name);
     return a ? a->i() : dflt;
+  }
+  /// The `axis` attribute (default `dflt`) of a rank-`rank` input, with
+  /// negative values counted from the end.
+  int64_t axisAttr(int64_t dflt, int64_t rank) const {
+    return normAxis(attrInt("axis", dflt), rank);
   }
   float attrFloat(StringRef name, float dflt) const {
     const auto *a = attr(name);
@@ -257,11 +283,16 @@ private:
                          BodyFn body);
   FailureOr<Value> reshape(Value x, ArrayRef<int64_t> shape);
   Value transpose(Value x, ArrayRef<int64_t> perm);
-  Value channelwise(Value x, Value perChannel, int kind);
+  Value channelwise(Value x, Value perChannel, BodyFn body);
+  FailureOr<Value> conv2d(Value in, Value w, int64_t group,
+                          ArrayRef<int64_t> outShape, ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations);
+  LogicalResult addBias(Value &out, int k, int64_t channels);
   Value pad(Value x, ArrayRef<int64_t> low, ArrayRef<int64_t> high, float v);
 
   // --- ops ----------------------------------------------------------------
   LogicalResult importNode();
+  LogicalResult checkInferenceDropout();
   LogicalResult foldNode(bool &folded);
   LogicalResult convertConv();
   LogicalResult convertConvTranspose();
@@ -333,63 +364,47 @@ LogicalResult Importer::readTensor(const onnx::TensorProto &t, ConstT &out) {
             << n * elt;
     return failure();
   };
+  // The n elements, stored as `Elt` in the raw bytes or in the typed
+  // `field`, into `dst`.
+  auto read = [&](auto elt, auto &dst, const auto &field) -> LogicalResult {
+    using Elt = decltype(elt);
+    constexpr int64_t size = sizeof(Elt);
+    if (!hasRaw) {
+      if (field.size() != n)
+        return sizeError(field.size() * size, size);
+      dst.assign(field.begin(), field.end());
+      return success();
+    }
+    if (int64_t(raw.size()) != n * size)
+      return sizeError(raw.size(), size);
+    dst.resize(n);
+    if constexpr (std::is_same_v<
+                      typename std::decay_t<decltype(dst)>::value_type, Elt>) {
+      std::memcpy(dst.data(), raw.data(), n * size);
+      return success();
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      std::memcpy(&elt, raw.data() + k * size, size);
+      dst[k] = elt;
+    }
+    return success();
+  };
+  out.isFloat = t.data_type() == onnx::TensorProto::FLOAT ||
+                t.data_type() == onnx::TensorProto::DOUBLE;
   switch (t.data_type()) {
   case onnx::TensorProto::FLOAT:
-    out.isFloat = true;
-    if (hasRaw) {
-      if (int64_t(raw.size()) != n * 4)
-        return sizeError(raw.size(), 4);
-      out.f.resize(n);
-      memcpy(out.f.data(), raw.data(), n * 4);
-    } else {
-      if (t.float_data_size() != n)
-        return sizeError(t.float_data_size() * 4, 4);
-      out.f.assign(t.float_data().begin(), t.float_data().end());
-    }
-    return success();
+    return read(float(), out.f, t.float_data());
   case onnx::TensorProto::DOUBLE:
-    out.isFloat = true;
-    if (hasRaw) {
-      if (int64_t(raw.size()) != n * 8)
-        return sizeError(raw.size(), 8);
-      const double *d = reinterpret_cast<const double *>(raw.data());
-      out.f.assign(d, d + n);
-    } else {
-      out.f.assign(t.double_data().begin(), t.double_data().end());
-    }
-    return success();
+    return read(double(), out.f, t.double_data());
   case onnx::TensorProto::INT64:
-    out.isFloat = false;
-    if (hasRaw) {
-      if (int64_t(raw.size()) != n * 8)
-        return sizeError(raw.size(), 8);
-      out.i.resize(n);
-      memcpy(out.i.data(), raw.data(), n * 8);
-    } else {
-      out.i.assign(t.int64_data().begin(), t.int64_data().end());
-    }
-    return success();
+    return read(int64_t(), out.i, t.int64_data());
   case onnx::TensorProto::INT32:
+    return read(int32_t(), out.i, t.int32_data());
   case onnx::TensorProto::INT8:
+    return read(int8_t(), out.i, t.int32_data());
   case onnx::TensorProto::UINT8:
   case onnx::TensorProto::BOOL:
-    out.isFloat = false;
-    if (hasRaw) {
-      int elt = t.data_type() == onnx::TensorProto::INT32 ? 4 : 1;
-      if (int64_t(raw.size()) != n * elt)
-        return sizeError(raw.size(), elt);
-      for (int64_t k = 0; k < n; ++k) {
-        if (elt == 4)
-          out.i.push_back(reinterpret_cast<const int32_t *>(raw.data())[k]);
-        else if (t.data_type() == onnx::TensorProto::INT8)
-          out.i.push_back(reinterpret_cast<const int8_t *>(raw.data())[k]);
-        else
-          out.i.push_back(reinterpret_cast<const uint8_t *>(raw.data())[k]);
-      }
-    } else {
-      out.i.assign(t.int32_data().begin(), t.int32_data().end());
-    }
-    return success();
+    return read(uint8_t(), out.i, t.int32_data());
   default:
     error() << "tensor '" << t.name() << "' has unsupported element type "
             << onnx::TensorProto::DataType_Name(
@@ -675,31 +690,61 @@ FailureOr<Value> Importer::reshape(Value x, ArrayRef<int64_t> shape) {
   return v;
 }
 
-/// x - c, x + c or x * c (kind 0, 1, 2) with a per-channel [C] tensor read
-/// through (d0, d1, ...) -> (d1), as torch-mlir emits BatchNorm and biases.
-Value Importer::channelwise(Value x, Value c, int kind) {
-  auto xs = cast<RankedTensorType>(x.getType()).getShape();
-  int64_t rank = xs.size();
-  SmallVector<AffineMap> maps = {
-      b.getMultiDimIdentityMap(rank),
-      AffineMap::get(rank, 0, {b.getAffineDimExpr(1)}, ctx),
-      b.getMultiDimIdentityMap(rank)};
-  Value init = tensor::EmptyOp::create(b, loc, xs, b.getF32Type());
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{x, c},
-             ValueRange{init}, maps, iters,
-             [&](OpBuilder &nb, Location nl, ValueRange a) {
-               Value r;
-               if (kind == 0)
-                 r = arith::SubFOp::create(nb, nl, a[0], a[1]);
-               else if (kind == 1)
-                 r = arith::AddFOp::create(nb, nl, a[0], a[1]);
-               else
-                 r = arith::MulFOp::create(nb, nl, a[0], a[1]);
-               linalg::YieldOp::create(nb, nl, r);
-             })
-      .getResult(0);
+/// body(x, c) with a per-channel [C] tensor `c` read through (d0, d1, ...)
+/// -> (d1), as torch-mlir emits BatchNorm and biases.
+Value Importer::channelwise(Value x, Value c, BodyFn body) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != 1)
+      axes.push_back(d);
+  return broadcastReduced(x, c, axes, body);
+}
+
+/// A 2-D convolution of the (padded) NCHW `in` with `w` to `outShape`:
+/// linalg.conv_2d_nchw_fchw for one group, else input and weight reshaped to
+/// [N, G, C/G, H, W] x [G, F/G, C/G, KH, KW] for linalg.conv_2d_ngchw_gfchw.
+FailureOr<Value> Importer::conv2d(Value in, Value w, int64_t group,
+                                  ArrayRef<int64_t> outShape,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> dilations) {
+  auto sa = b.getI64VectorAttr(strides);
+  auto da = b.getI64VectorAttr(dilations);
+  if (group == 1) {
+    Value init = zeros(outShape);
+    return linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{init.getType()},
+                                            ValueRange{in, w}, ValueRange{init},
+                                            sa, da)
+        .getResult(0);
+  }
+  auto is = cast<RankedTensorType>(in.getType()).getShape();
+  auto ws = cast<RankedTensorType>(w.getType()).getShape();
+  int64_t n = outShape[0], fg = outShape[1] / group, cg = is[1] / group;
+  FailureOr<Value> in5 = reshape(in, {n, group, cg, is[2], is[3]});
+  FailureOr<Value> w5 =
+      reshape(w, {group, fg, cg, ws[ws.size() - 2], ws.back()});
+  if (failed(in5) || failed(w5))
+    return failure();
+  Value init = zeros({n, group, fg, outShape[2], outShape[3]});
+  Value o5 = linalg::Conv2DNgchwGfchwOp::create(
+                 b, loc, TypeRange{init.getType()}, ValueRange{*in5, *w5},
+                 ValueRange{init}, sa, da)
+                 .getResult(0);
+  return reshape(o5, outShape);
+}
+
+/// Adds the optional bias input `k` ([channels] elements) to dim 1 of `out`.
+LogicalResult Importer::addBias(Value &out, int k, int64_t channels) {
+  if (!hasInput(k))
+    return success();
+  FailureOr<Value> bias = valueIn(k);
+  if (failed(bias))
+    return failure();
+  FailureOr<Value> b1 = reshape(*bias, {channels});
+  if (failed(b1))
+    return failure();
+  out = channelwise(out, *b1, binaryBody<arith::AddFOp>);
+  return success();
 }
 
 Value Importer::transpose(Value x, ArrayRef<int64_t> perm) {
@@ -740,13 +785,8 @@ LogicalResult Importer::foldNode(bool &folded) {
     if (failed(s))
       return failure();
     int64_t r = s->size();
-    int64_t start = attrInt("start", 0), end = attrInt("end", r);
-    if (start < 0)
-      start += r;
-    if (end < 0)
-      end += r;
-    start = std::clamp<int64_t>(start, 0, r);
-    end = std::clamp<int64_t>(end, start, r);
+    int64_t start = clampIndex(attrInt("start", 0), r, 0, r);
+    int64_t end = clampIndex(attrInt("end", r), r, start, r);
     SmallVector<int64_t> data(s->begin() + start, s->begin() + end);
     setConst(0, ConstT::ofInts({int64_t(data.size())}, data));
     folded = true;
@@ -789,18 +829,7 @@ LogicalResult Importer::foldNode(bool &folded) {
   if (node->input_size() == 0)
     return success();
   const ConstT &x = *constIn(0);
-  if (op == "Dropout") {
-    // Inference only: ratio and training_mode inputs (opset 12+).
-    if (hasInput(2)) {
-      const ConstT *t = constIn(2);
-      if (!t || t->numel() != 1)
-        return fail("training_mode must be a constant");
-      if (t->at(0) != 0)
-        return fail("training mode (random dropout) is not supported");
-    }
-    if (node->output_size() > 1 && !node->output(1).empty())
-      return fail("the mask output is not supported");
-  }
+  // (Dropout was checked by checkInferenceDropout.)
   if (op == "Identity" || op == "Dropout") {
     setConst(0, x);
     folded = true;
@@ -832,9 +861,7 @@ LogicalResult Importer::foldNode(bool &folded) {
   }
   if (op == "Gather") {
     const ConstT &ind = *constIn(1);
-    int64_t axis = attrInt("axis", 0), r = x.shape.size();
-    if (axis < 0)
-      axis += r;
+    int64_t axis = axisAttr(0, x.shape.size());
     SmallVector<int64_t> outShape(x.shape.begin(), x.shape.begin() + axis);
     outShape.append(ind.shape.begin(), ind.shape.end());
     outShape.append(x.shape.begin() + axis + 1, x.shape.end());
@@ -863,9 +890,7 @@ LogicalResult Importer::foldNode(bool &folded) {
     return success();
   }
   if (op == "Concat") {
-    int64_t axis = attrInt("axis", 0), r = x.shape.size();
-    if (axis < 0)
-      axis += r;
+    int64_t axis = axisAttr(0, x.shape.size());
     ConstT c;
     c.isFloat = x.isFloat;
     c.shape = x.shape;
@@ -900,13 +925,9 @@ LogicalResult Importer::foldNode(bool &folded) {
       if (const ConstT *st = constIn(4))
         step = st->intAt(0);
     }
-    int64_t n = x.shape[0], s = starts[0], e = ends[0];
-    if (s < 0)
-      s += n;
-    if (e < 0)
-      e += n;
-    s = std::clamp<int64_t>(s, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
-    e = std::clamp<int64_t>(e, step > 0 ? 0 : -1, step > 0 ? n : n - 1);
+    int64_t n = x.shape[0], lo = step > 0 ? 0 : -1, hi = step > 0 ? n : n - 1;
+    int64_t s = clampIndex(starts[0], n, lo, hi);
+    int64_t e = clampIndex(ends[0], n, lo, hi);
     ConstT c;
     c.isFloat = x.isFloat;
     for (int64_t k = s; step > 0 ? k < e : k > e; k += step) {
@@ -1059,19 +1080,8 @@ LogicalResult Importer::convertConv() {
       return fail("kernel is larger than the padded input");
     outShape[2 + d] = (pShape[2 + d] - eff) / win.strides[d] + 1;
   }
-  auto stridesAttr = b.getI64VectorAttr(win.strides);
-  auto dilAttr = b.getI64VectorAttr(win.dilations);
   Value out;
-  if (group == 1) {
-    FailureOr<Value> wv = valueIn(1);
-    if (failed(wv))
-      return failure();
-    Value init = zeros(outShape);
-    out = linalg::Conv2DNchwFchwOp::create(
-              b, loc, TypeRange{init.getType()}, ValueRange{in, *wv},
-              ValueRange{init}, stridesAttr, dilAttr)
-              .getResult(0);
-  } else if (group == c && f == c) {
+  if (group != 1 && group == c && f == c) {
     // Depthwise: the [C,1,KH,KW] weight is read as [C,KH,KW].
     Value wv;
     if (w) {
@@ -1085,35 +1095,21 @@ LogicalResult Importer::convertConv() {
     Value init = zeros(outShape);
     out = linalg::DepthwiseConv2DNchwChwOp::create(
               b, loc, TypeRange{init.getType()}, ValueRange{in, wv},
-              ValueRange{init}, stridesAttr, dilAttr)
+              ValueRange{init}, b.getI64VectorAttr(win.strides),
+              b.getI64VectorAttr(win.dilations))
               .getResult(0);
   } else {
-    // Grouped: [N, G, C/G, H, W] x [G, F/G, C/G, KH, KW].
-    int64_t g = group;
     FailureOr<Value> wv = valueIn(1);
     if (failed(wv))
       return failure();
-    FailureOr<Value> in5 = reshape(in, {n, g, c / g, pShape[2], pShape[3]});
-    FailureOr<Value> w5 =
-        reshape(*wv, {g, f / g, (*wShape)[1], (*wShape)[2], (*wShape)[3]});
-    if (failed(in5) || failed(w5))
+    FailureOr<Value> o =
+        conv2d(in, *wv, group, outShape, win.strides, win.dilations);
+    if (failed(o))
       return failure();
-    Value init = zeros({n, g, f / g, outShape[2], outShape[3]});
-    Value o5 = linalg::Conv2DNgchwGfchwOp::create(
-                   b, loc, TypeRange{init.getType()}, ValueRange{*in5, *w5},
-                   ValueRange{init}, stridesAttr, dilAttr)
-                   .getResult(0);
-    out = *reshape(o5, outShape);
+    out = *o;
   }
-  if (hasInput(2)) {
-    FailureOr<Value> bias = valueIn(2);
-    if (failed(bias))
-      return failure();
-    FailureOr<Value> b1 = reshape(*bias, {f});
-    if (failed(b1))
-      return failure();
-    out = channelwise(out, *b1, 1);
-  }
+  if (failed(addBias(out, 2, f)))
+    return failure();
   setOut(0, out);
   return success();
 }
@@ -1213,33 +1209,10 @@ LogicalResult Importer::convertConvTranspose() {
   Value wv = materialize(consts[wt.name], wt.shape);
   auto pShape = cast<RankedTensorType>(in.getType()).getShape();
   SmallVector<int64_t> outShape = {n, f, pShape[2] - ph, pShape[3] - pw};
-  Value out;
-  if (group == 1) {
-    Value init = zeros(outShape);
-    out = linalg::Conv2DNchwFchwOp::create(b, loc, TypeRange{init.getType()},
-                                           ValueRange{in, wv}, ValueRange{init},
-                                           b.getI64VectorAttr({1, 1}),
-                                           b.getI64VectorAttr(dil))
-              .getResult(0);
-  } else {
-    FailureOr<Value> in5 = reshape(in, {n, group, cg, pShape[2], pShape[3]});
-    if (failed(in5))
-      return failure();
-    Value init = zeros({n, group, fg, outShape[2], outShape[3]});
-    Value o5 = linalg::Conv2DNgchwGfchwOp::create(
-                   b, loc, TypeRange{init.getType()}, ValueRange{*in5, wv},
-                   ValueRange{init}, b.getI64VectorAttr({1, 1}),
-                   b.getI64VectorAttr(dil))
-                   .getResult(0);
-    out = *reshape(o5, outShape);
-  }
-  if (hasInput(2)) {
-    FailureOr<Value> bias = valueIn(2);
-    if (failed(bias))
-      return failure();
-    out = channelwise(out, *reshape(*bias, {f}), 1);
-  }
-  setOut(0, out);
+  FailureOr<Value> out = conv2d(in, wv, group, outShape, {1, 1}, dil);
+  if (failed(out) || failed(addBias(*out, 2, f)))
+    return failure();
+  setOut(0, *out);
   return success();
 }
 
@@ -1263,9 +1236,7 @@ LogicalResult Importer::convertGemm() {
                 .getResult(0);
   float alpha = attrFloat("alpha", 1.0f), beta = attrFloat("beta", 1.0f);
   if (alpha != 1.0f)
-    y = *elementwise({y, alpha}, [](OpBuilder &nb, Location nl, ValueRange v) {
-      return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-    });
+    y = *elementwise({y, alpha}, binaryBody<arith::MulFOp>);
   if (hasInput(2) && beta != 0.0f) {
     FailureOr<Operand> c = operandIn(2);
     if (failed(c))
@@ -1357,13 +1328,13 @@ LogicalResult Importer::convertBatchNorm() {
     inv.f.push_back(1.0f / std::sqrt(float(var->at(k)) + eps));
   consts[inv.name] = inv;
   Value y = *x;
-  auto step = [&](const ConstT &p, bool isAdd, bool isSub) {
-    y = channelwise(y, materialize(p, {c}), isSub ? 0 : isAdd ? 1 : 2);
+  auto step = [&](const ConstT &p, BodyBuilder body) {
+    y = channelwise(y, materialize(p, {c}), body);
   };
-  step(*mean, false, true);
-  step(consts[inv.name], false, false);
-  step(*scale, false, false);
-  step(*bias, true, false);
+  step(*mean, binaryBody<arith::SubFOp>);
+  step(consts[inv.name], binaryBody<arith::MulFOp>);
+  step(*scale, binaryBody<arith::MulFOp>);
+  step(*bias, binaryBody<arith::AddFOp>);
   setOut(0, y);
   return success();
 }
@@ -1379,9 +1350,7 @@ LogicalResult Importer::convertPool(bool isMax, bool global) {
     Value r = reduce(*x, {2, 3}, isMax);
     if (!isMax) {
       float inv = 1.0f / float(xs[2] * xs[3]);
-      r = *elementwise({r, inv}, [](OpBuilder &nb, Location nl, ValueRange v) {
-        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-      });
+      r = *elementwise({r, inv}, binaryBody<arith::MulFOp>);
     }
     setOut(0, expandBack(r, xs, {2, 3}));
     return success();
@@ -1460,15 +1429,10 @@ LogicalResult Importer::convertPool(bool isMax, bool global) {
             1.0f / float(std::max<int64_t>(1, valid(0, oh) * valid(1, ow))));
     consts[inv.name] = inv;
     Value c = materialize(consts[inv.name], inv.shape);
-    out = *elementwise({out, c}, [](OpBuilder &nb, Location nl, ValueRange v) {
-      return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-    });
+    out = *elementwise({out, c}, binaryBody<arith::MulFOp>);
   } else if (!isMax) {
     float inv = 1.0f / float(win.kernel[0] * win.kernel[1]);
-    out =
-        *elementwise({out, inv}, [](OpBuilder &nb, Location nl, ValueRange v) {
-          return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-        });
+    out = *elementwise({out, inv}, binaryBody<arith::MulFOp>);
   }
   setOut(0, out);
   return success();
@@ -1477,7 +1441,7 @@ LogicalResult Importer::convertPool(bool isMax, bool global) {
 static SmallVector<int64_t> normAxes(ArrayRef<int64_t> axes, int64_t rank) {
   SmallVector<int64_t> r;
   for (int64_t a : axes)
-    r.push_back(a < 0 ? a + rank : a);
+    r.push_back(normAxis(a, rank));
   llvm::sort(r);
   return r;
 }
@@ -1509,10 +1473,7 @@ LogicalResult Importer::convertReduceMean() {
     count *= xs[a];
   }
   Value r = reduce(*x, axes, false);
-  r = *elementwise(
-      {r, 1.0f / float(count)}, [](OpBuilder &nb, Location nl, ValueRange v) {
-        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-      });
+  r = *elementwise({r, 1.0f / float(count)}, binaryBody<arith::MulFOp>);
   if (attrInt("keepdims", 1))
     r = expandBack(r, xs, axes);
   setOut(0, r);
@@ -1525,9 +1486,7 @@ LogicalResult Importer::convertSoftmax() {
     return failure();
   auto xs = cast<RankedTensorType>(x->getType()).getShape();
   int64_t rank = xs.size();
-  int64_t axis = attrInt("axis", opset >= 13 ? -1 : 1);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr(opset >= 13 ? -1 : 1, rank);
   if (axis < 0 || axis >= rank)
     return fail("axis out of range");
   SmallVector<int64_t> axes;
@@ -1547,22 +1506,11 @@ LogicalResult Importer::convertSoftmax() {
   Value y;
   if (logSoftmax) {
     // x - max - log(sum)
-    Value ls = unary(s, [](OpBuilder &nb, Location nl, ValueRange v) {
-      return math::LogOp::create(nb, nl, v[0]).getResult();
-    });
-    Value ml =
-        *elementwise({m, ls}, [](OpBuilder &nb, Location nl, ValueRange v) {
-          return arith::AddFOp::create(nb, nl, v[0], v[1]).getResult();
-        });
-    y = broadcastReduced(
-        *x, ml, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
-          return arith::SubFOp::create(nb, nl, v[0], v[1]).getResult();
-        });
+    Value ls = unary(s, unaryBody<math::LogOp>);
+    Value ml = *elementwise({m, ls}, binaryBody<arith::AddFOp>);
+    y = broadcastReduced(*x, ml, axes, binaryBody<arith::SubFOp>);
   } else {
-    y = broadcastReduced(
-        e, s, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
-          return arith::DivFOp::create(nb, nl, v[0], v[1]).getResult();
-        });
+    y = broadcastReduced(e, s, axes, binaryBody<arith::DivFOp>);
   }
   setOut(0, y);
   return success();
@@ -1573,24 +1521,16 @@ LogicalResult Importer::convertLayerNorm() {
   if (failed(x))
     return failure();
   auto xs = cast<RankedTensorType>(x->getType()).getShape();
-  int64_t rank = xs.size(), axis = attrInt("axis", -1);
-  if (axis < 0)
-    axis += rank;
+  int64_t rank = xs.size(), axis = axisAttr(-1, rank);
   float eps = attrFloat("epsilon", 1e-5f);
   SmallVector<int64_t> axes;
   int64_t count = 1;
   for (int64_t d = axis; d < rank; ++d)
     axes.push_back(d), count *= xs[d];
   float inv = 1.0f / float(count);
-  auto sub = [](OpBuilder &nb, Location nl, ValueRange v) {
-    return arith::SubFOp::create(nb, nl, v[0], v[1]).getResult();
-  };
-  Value mean = *elementwise(
-      {reduce(*x, axes, false), inv},
-      [](OpBuilder &nb, Location nl, ValueRange v) {
-        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-      });
-  Value cen = broadcastReduced(*x, mean, axes, sub);
+  Value mean =
+      *elementwise({reduce(*x, axes, false), inv}, binaryBody<arith::MulFOp>);
+  Value cen = broadcastReduced(*x, mean, axes, binaryBody<arith::SubFOp>);
   Value sq = unary(cen, [](OpBuilder &nb, Location nl, ValueRange v) {
     return arith::MulFOp::create(nb, nl, v[0], v[0]).getResult();
   });
@@ -1601,10 +1541,7 @@ LogicalResult Importer::convertLayerNorm() {
                      Value a = arith::AddFOp::create(nb, nl, m, v[2]);
                      return math::RsqrtOp::create(nb, nl, a).getResult();
                    });
-  Value y = broadcastReduced(
-      cen, rstd, axes, [](OpBuilder &nb, Location nl, ValueRange v) {
-        return arith::MulFOp::create(nb, nl, v[0], v[1]).getResult();
-      });
+  Value y = broadcastReduced(cen, rstd, axes, binaryBody<arith::MulFOp>);
   for (int k = 1; k <= 2; ++k) {
     if (!hasInput(k))
       continue;
@@ -1671,9 +1608,7 @@ LogicalResult Importer::convertReshapeLike() {
       out[infer] = product(*in) / known;
     }
   } else if (op == "Flatten") {
-    int64_t axis = attrInt("axis", 1);
-    if (axis < 0)
-      axis += rank;
+    int64_t axis = axisAttr(1, rank);
     out = {product(ArrayRef<int64_t>(*in).take_front(axis)),
            product(ArrayRef<int64_t>(*in).drop_front(axis))};
   } else if (op == "Squeeze") {
@@ -1736,9 +1671,7 @@ LogicalResult Importer::convertConcat() {
   if (ins.empty())
     return fail("all inputs are empty");
   int64_t rank = cast<RankedTensorType>(ins[0].getType()).getRank();
-  int64_t axis = attrInt("axis", 0);
-  if (axis < 0)
-    axis += rank;
+  int64_t axis = axisAttr(0, rank);
   if (axis < 0 || axis >= rank)
     return fail("axis out of range");
   if (ins.size() == 1) {
@@ -1782,16 +1715,11 @@ LogicalResult Importer::convertSlice() {
   SmallVector<int64_t> off(rank, 0), size(xs.begin(), xs.end()),
       stride(rank, 1);
   for (size_t k = 0; k < axes.size(); ++k) {
-    int64_t a = axes[k] < 0 ? axes[k] + rank : axes[k];
-    int64_t n = xs[a], s = starts[k], e = ends[k], st = steps[k];
+    int64_t a = normAxis(axes[k], rank), n = xs[a], st = steps[k];
     if (st <= 0)
       return fail("negative or zero steps are not supported");
-    if (s < 0)
-      s += n;
-    if (e < 0)
-      e += n;
-    s = std::clamp<int64_t>(s, 0, n);
-    e = std::clamp<int64_t>(e, 0, n);
+    int64_t s = clampIndex(starts[k], n, 0, n);
+    int64_t e = clampIndex(ends[k], n, 0, n);
     size[a] = e > s ? (e - s + st - 1) / st : 0;
     off[a] = size[a] ? s : 0; // an empty slice may start anywhere
     stride[a] = st;
@@ -1811,9 +1739,7 @@ LogicalResult Importer::convertSplit() {
   if (failed(x))
     return failure();
   auto xs = cast<RankedTensorType>(x->getType()).getShape();
-  int64_t rank = xs.size(), axis = attrInt("axis", 0);
-  if (axis < 0)
-    axis += rank;
+  int64_t rank = xs.size(), axis = axisAttr(0, rank);
   SmallVector<int64_t> split;
   if (auto s = attrInts("split"))
     split = *s;
@@ -2054,6 +1980,18 @@ LogicalResult Importer::convertResize() {
   return success();
 }
 
+/// The elementwise ops that are one arith or math op on their inputs.
+static const llvm::StringMap<BodyBuilder> &singleOpBodies() {
+  static const llvm::StringMap<BodyBuilder> bodies = {
+      {"Add", binaryBody<arith::AddFOp>}, {"Sub", binaryBody<arith::SubFOp>},
+      {"Mul", binaryBody<arith::MulFOp>}, {"Div", binaryBody<arith::DivFOp>},
+      {"Pow", binaryBody<math::PowFOp>},  {"Tanh", unaryBody<math::TanhOp>},
+      {"Exp", unaryBody<math::ExpOp>},    {"Log", unaryBody<math::LogOp>},
+      {"Sqrt", unaryBody<math::SqrtOp>},  {"Erf", unaryBody<math::ErfOp>},
+      {"Abs", unaryBody<math::AbsFOp>},   {"Neg", unaryBody<arith::NegFOp>}};
+  return bodies;
+}
+
 LogicalResult Importer::convertElementwise(StringRef op) {
   SmallVector<Operand> ins;
   for (int k = 0; k < node->input_size(); ++k) {
@@ -2117,31 +2055,16 @@ LogicalResult Importer::convertElementwise(StringRef op) {
         Value x = v[0];
         if (o == "Sum" || o == "Max" || o == "Min") {
           // Variadic: fold over every input.
+          BodyBuilder combine = o == "Sum"   ? binaryBody<arith::AddFOp>
+                                : o == "Max" ? binaryBody<arith::MaximumFOp>
+                                             : binaryBody<arith::MinimumFOp>;
           Value acc = v[0];
           for (Value n : v.drop_front())
-            acc = o == "Sum" ? arith::AddFOp::create(nb, nl, acc, n).getResult()
-                  : o == "Max"
-                      ? arith::MaximumFOp::create(nb, nl, acc, n).getResult()
-                      : arith::MinimumFOp::create(nb, nl, acc, n).getResult();
+            acc = combine(nb, nl, {acc, n});
           return acc;
         }
-        if (v.size() < 2 && (o == "Add" || o == "Sub" || o == "Mul" ||
-                             o == "Div" || o == "Pow"))
-          return Value();
-        if (o == "Add")
-          return arith::AddFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Sub")
-          return arith::SubFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Mul")
-          return arith::MulFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Div")
-          return arith::DivFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Max")
-          return arith::MaximumFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Min")
-          return arith::MinimumFOp::create(nb, nl, v[0], v[1]);
-        if (o == "Pow")
-          return math::PowFOp::create(nb, nl, v[0], v[1]);
+        if (BodyBuilder single = singleOpBodies().lookup(o))
+          return single(nb, nl, v);
         if (o == "Relu")
           return arith::MaximumFOp::create(nb, nl, x, cst(nb, nl, 0.0f));
         if (o == "LeakyRelu") {
@@ -2171,20 +2094,6 @@ LogicalResult Importer::convertElementwise(StringRef op) {
           Value lo = arith::MaximumFOp::create(nb, nl, x, v[1]);
           return arith::MinimumFOp::create(nb, nl, lo, v[2]);
         }
-        if (o == "Tanh")
-          return math::TanhOp::create(nb, nl, x);
-        if (o == "Exp")
-          return math::ExpOp::create(nb, nl, x);
-        if (o == "Log")
-          return math::LogOp::create(nb, nl, x);
-        if (o == "Sqrt")
-          return math::SqrtOp::create(nb, nl, x);
-        if (o == "Erf")
-          return math::ErfOp::create(nb, nl, x);
-        if (o == "Abs")
-          return math::AbsFOp::create(nb, nl, x);
-        if (o == "Neg")
-          return arith::NegFOp::create(nb, nl, x);
         if (o == "Reciprocal")
           return arith::DivFOp::create(nb, nl, cst(nb, nl, 1.0f), x);
         if (o == "Elu") {
@@ -2417,9 +2326,7 @@ LogicalResult Importer::splitFusedProjection(bool &done) {
       bi.f.assign(bias->f.begin() + i * cp, bias->f.begin() + (i + 1) * cp);
       consts[bi.name] = bi;
       Value bv = materialize(consts[bi.name], bi.shape);
-      yi = *elementwise({yi, bv}, [](OpBuilder &nb, Location nl, ValueRange v) {
-        return arith::AddFOp::create(nb, nl, v[0], v[1]).getResult();
-      });
+      yi = *elementwise({yi, bv}, binaryBody<arith::AddFOp>);
     }
     Value xi = *reshape(yi, xiShape);
     values[outName] = transpose(xi, permI);
@@ -2444,38 +2351,36 @@ static const llvm::StringSet<> &elementwiseOps() {
   return ops;
 }
 
+/// Dropout is imported for inference only: no training mode (opset 12+
+/// input), no mask output.
+LogicalResult Importer::checkInferenceDropout() {
+  if (hasInput(2)) {
+    const ConstT *t = constIn(2);
+    if (!t || t->numel() != 1)
+      return fail("training_mode must be a constant");
+    if (t->at(0) != 0)
+      return fail("training mode (random dropout) is not supported");
+  }
+  if (node->output_size() > 1 && !node->output(1).empty())
+    return fail("the mask output is not supported");
+  return success();
+}
+
 LogicalResult Importer::importNode() {
   StringRef op = node->op_type();
   if (!node->domain().empty() && node->domain() != "ai.onnx")
     return fail("domain '" + node->domain() + "' is not supported");
+  if (op == "Dropout" && failed(checkInferenceDropout()))
+    return failure();
   bool folded;
   if (failed(foldNode(folded)))
     return failure();
   if (folded)
     return success();
-  if (op == "Dropout") {
-    // Inference only: ratio and training_mode inputs (opset 12+).
-    if (hasInput(2)) {
-      const ConstT *t = constIn(2);
-      if (!t || t->numel() != 1)
-        return fail("training_mode must be a constant");
-      if (t->at(0) != 0)
-        return fail("training mode (random dropout) is not supported");
-    }
-    if (node->output_size() > 1 && !node->output(1).empty())
-      return fail("the mask output is not supported");
-  }
-  if (op == "Identity" || op == "Dropout") {
-    FailureOr<Value> x = valueIn(0);
-    if (failed(x))
-      return failure();
-    setOut(0, *x);
-    return success();
-  }
-  if (op == "Cast") {
-    int64_t to = attrInt("to", onnx::TensorProto::FLOAT);
-    if (to != onnx::TensorProto::FLOAT)
-      return fail("casts of tensors to non-float types are not supported");
+  if (op == "Cast" &&
+      attrInt("to", onnx::TensorProto::FLOAT) != onnx::TensorProto::FLOAT)
+    return fail("casts of tensors to non-float types are not supported");
+  if (op == "Identity" || op == "Dropout" || op == "Cast") {
     FailureOr<Value> x = valueIn(0);
     if (failed(x))
       return failure();
