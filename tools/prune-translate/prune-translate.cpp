@@ -60,6 +60,33 @@ static cl::opt<std::string>
              cl::desc("Name of the imported function (default forward) or of "
                       "the exported one (default: the only public one)"));
 
+/// The input file (or stdin), or null after an error message.
+static std::unique_ptr<MemoryBuffer> readInput(bool isText) {
+  auto file = MemoryBuffer::getFileOrSTDIN(inputFilename, isText);
+  if (!file) {
+    WithColor::error(errs(), "prune-translate")
+        << "cannot read '" << inputFilename
+        << "': " << file.getError().message() << "\n";
+    return nullptr;
+  }
+  return std::move(*file);
+}
+
+/// Writes the output file with `write`; the exit status.
+static int writeOutput(function_ref<void(raw_ostream &)> write) {
+  std::error_code ec;
+  auto out =
+      std::make_unique<ToolOutputFile>(outputFilename, ec, sys::fs::OF_None);
+  if (ec) {
+    WithColor::error(errs(), "prune-translate")
+        << "cannot write '" << outputFilename << "': " << ec.message() << "\n";
+    return 1;
+  }
+  write(out->os());
+  out->keep();
+  return 0;
+}
+
 /// --export-onnx: parse the module, export it, write the file only when the
 /// whole export succeeded.
 static int exportMain() {
@@ -70,15 +97,11 @@ static int exportMain() {
   mlir::MLIRContext context(registry);
   context.allowUnregisteredDialects();
   context.printOpOnDiagnostic(false);
-  auto file = MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/true);
-  if (!file) {
-    WithColor::error(errs(), "prune-translate")
-        << "cannot read '" << inputFilename
-        << "': " << file.getError().message() << "\n";
+  std::unique_ptr<MemoryBuffer> file = readInput(/*isText=*/true);
+  if (!file)
     return 1;
-  }
   SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(*file), SMLoc());
+  sourceMgr.AddNewSourceBuffer(std::move(file), SMLoc());
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
@@ -89,17 +112,7 @@ static int exportMain() {
   std::string bytes;
   if (failed(mlir::prune::exportONNX(*module, bytes, opts)))
     return 1;
-  std::error_code ec;
-  auto out =
-      std::make_unique<ToolOutputFile>(outputFilename, ec, sys::fs::OF_None);
-  if (ec) {
-    WithColor::error(errs(), "prune-translate")
-        << "cannot write '" << outputFilename << "': " << ec.message() << "\n";
-    return 1;
-  }
-  out->os() << bytes;
-  out->keep();
-  return 0;
+  return writeOutput([&](raw_ostream &os) { os << bytes; });
 }
 
 int main(int argc, char **argv) {
@@ -126,13 +139,9 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  auto file = MemoryBuffer::getFileOrSTDIN(inputFilename, /*IsText=*/false);
-  if (!file) {
-    WithColor::error(errs(), "prune-translate")
-        << "cannot read '" << inputFilename
-        << "': " << file.getError().message() << "\n";
+  std::unique_ptr<MemoryBuffer> file = readInput(/*isText=*/false);
+  if (!file)
     return 1;
-  }
   mlir::MLIRContext context;
   // Errors read "<file>: error: <op> node '<name>': <what>"; the node name
   // is in the message, so the location's file is enough here.
@@ -149,19 +158,11 @@ int main(int argc, char **argv) {
     return mlir::success();
   });
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::prune::importONNX((*file)->getBuffer(), &context, opts);
+      mlir::prune::importONNX(file->getBuffer(), &context, opts);
   if (!module)
     return 1;
-  std::error_code ec;
-  auto out =
-      std::make_unique<ToolOutputFile>(outputFilename, ec, sys::fs::OF_None);
-  if (ec) {
-    WithColor::error(errs(), "prune-translate")
-        << "cannot write '" << outputFilename << "': " << ec.message() << "\n";
-    return 1;
-  }
-  module->print(out->os(), mlir::OpPrintingFlags().enableDebugInfo(false));
-  out->os() << "\n";
-  out->keep();
-  return 0;
+  return writeOutput([&](raw_ostream &os) {
+    module->print(os, mlir::OpPrintingFlags().enableDebugInfo(false));
+    os << "\n";
+  });
 }
