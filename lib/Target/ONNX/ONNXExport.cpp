@@ -34,6 +34,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace mlir;
 using namespace mlir::prune;
@@ -447,6 +448,30 @@ LogicalResult Exporter::exportResize(linalg::GenericOp op,
   return success();
 }
 
+/// The ONNX op type of a body op that is one node on the same operands, or
+/// "".
+static StringRef singleNodeType(Operation *op) {
+  static const DenseMap<TypeID, StringRef> types = {
+      {TypeID::get<arith::AddFOp>(), "Add"},
+      {TypeID::get<arith::SubFOp>(), "Sub"},
+      {TypeID::get<arith::MulFOp>(), "Mul"},
+      {TypeID::get<arith::DivFOp>(), "Div"},
+      {TypeID::get<arith::MaximumFOp>(), "Max"},
+      {TypeID::get<arith::MaxNumFOp>(), "Max"},
+      {TypeID::get<arith::MinimumFOp>(), "Min"},
+      {TypeID::get<arith::MinNumFOp>(), "Min"},
+      {TypeID::get<arith::NegFOp>(), "Neg"},
+      {TypeID::get<math::ExpOp>(), "Exp"},
+      {TypeID::get<math::LogOp>(), "Log"},
+      {TypeID::get<math::SqrtOp>(), "Sqrt"},
+      {TypeID::get<math::TanhOp>(), "Tanh"},
+      {TypeID::get<math::ErfOp>(), "Erf"},
+      {TypeID::get<math::AbsFOp>(), "Abs"},
+      {TypeID::get<math::PowFOp>(), "Pow"},
+      {TypeID::get<arith::SelectOp>(), "Where"}};
+  return types.lookup(op->getName().getTypeID());
+}
+
 /// One ONNX node per scalar op; operands are tensors that broadcast (numpy
 /// rules) to the iteration space.
 FailureOr<Exporter::Scalar> Exporter::bodyOp(Operation *op,
@@ -509,37 +534,7 @@ FailureOr<Exporter::Scalar> Exporter::bodyOp(Operation *op,
       }
     }
   }
-  StringRef type;
-  if (isa<arith::AddFOp>(op))
-    type = "Add";
-  else if (isa<arith::SubFOp>(op))
-    type = "Sub";
-  else if (isa<arith::MulFOp>(op))
-    type = "Mul";
-  else if (isa<arith::DivFOp>(op))
-    type = "Div";
-  else if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op))
-    type = "Max";
-  else if (isa<arith::MinimumFOp, arith::MinNumFOp>(op))
-    type = "Min";
-  else if (isa<arith::NegFOp>(op))
-    type = "Neg";
-  else if (isa<math::ExpOp>(op))
-    type = "Exp";
-  else if (isa<math::LogOp>(op))
-    type = "Log";
-  else if (isa<math::SqrtOp>(op))
-    type = "Sqrt";
-  else if (isa<math::TanhOp>(op))
-    type = "Tanh";
-  else if (isa<math::ErfOp>(op))
-    type = "Erf";
-  else if (isa<math::AbsFOp>(op))
-    type = "Abs";
-  else if (isa<math::PowFOp>(op))
-    type = "Pow";
-  else if (isa<arith::SelectOp>(op))
-    type = "Where";
+  StringRef type = singleNodeType(op);
   if (!type.empty())
     return make(type, names2());
   if (isa<math::RsqrtOp>(op)) {
@@ -551,26 +546,17 @@ FailureOr<Exporter::Scalar> Exporter::bodyOp(Operation *op,
     return Scalar{emit("Sub", {e, scalarInit(1.0f)}), in[0].shape};
   }
   if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
+    // Ordered and unordered predicates export alike.
     using P = arith::CmpFPredicate;
-    switch (cmp.getPredicate()) {
-    case P::OGT:
-    case P::UGT:
-      return make("Greater", names2());
-    case P::OLT:
-    case P::ULT:
-      return make("Less", names2());
-    case P::OGE:
-    case P::UGE:
-      return make("GreaterOrEqual", names2());
-    case P::OLE:
-    case P::ULE:
-      return make("LessOrEqual", names2());
-    case P::OEQ:
-    case P::UEQ:
-      return make("Equal", names2());
-    default:
-      break;
-    }
+    static const std::tuple<P, P, StringRef> compares[] = {
+        {P::OGT, P::UGT, "Greater"},
+        {P::OLT, P::ULT, "Less"},
+        {P::OGE, P::UGE, "GreaterOrEqual"},
+        {P::OLE, P::ULE, "LessOrEqual"},
+        {P::OEQ, P::UEQ, "Equal"}};
+    for (auto [ordered, unordered, onnxType] : compares)
+      if (cmp.getPredicate() == ordered || cmp.getPredicate() == unordered)
+        return make(onnxType, names2());
   }
   (void)fail(current, Twine("the body op '") + op->getName().getStringRef() +
                           "' has no ONNX mapping");
