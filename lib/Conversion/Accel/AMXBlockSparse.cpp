@@ -83,9 +83,6 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
     return;
   PackedWeight packed = pack(k, n, skipZero, *rhs);
 
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, v);
-  };
   Value yBuf = accel::allocResultBuffer(b, *mat);
   if (packed.numTiles > 0) {
     auto tileType =
@@ -106,30 +103,24 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery,
         b, MemRefType::get({m, k}, bf16), mat->x, b.getUnitAttr());
     auto aType = amx::TileType::get({kTileM, kTileK}, bf16);
     auto accType = amx::TileType::get({kTileM, kTileN}, f32);
-    scf::ForOp::create(
-        b, idx(0), idx(m), idx(kTileM), ValueRange{},
-        [&](OpBuilder &nb, Location loc, Value row, ValueRange) {
-          ImplicitLocOpBuilder lb(loc, nb);
-          auto c = [&](int64_t v) -> Value {
-            return arith::ConstantIndexOp::create(lb, v);
-          };
-          for (auto [colTile, blocks] : llvm::enumerate(packed.schedule)) {
-            if (blocks.empty())
-              continue;
-            Value col = c(colTile * kTileN);
-            Value acc = amx::TileLoadOp::create(lb, accType, yBuf,
-                                                ValueRange{row, col});
-            for (auto [kb, t] : blocks) {
-              Value a = amx::TileLoadOp::create(
-                  lb, aType, xBuf, ValueRange{row, c(kb * kTileK)});
-              Value bt = amx::TileLoadOp::create(lb, aType, wBuf,
-                                                 ValueRange{c(t), c(0), c(0)});
-              acc = amx::TileMulFOp::create(lb, accType, a, bt, acc);
-            }
-            amx::TileStoreOp::create(lb, yBuf, ValueRange{row, col}, acc);
-          }
-          scf::YieldOp::create(lb);
-        });
+    accel::buildRowLoop(b, m, kTileM, [&](ImplicitLocOpBuilder &lb, Value row) {
+      auto c = [&](int64_t v) { return accel::constIndex(lb, v); };
+      for (auto [colTile, blocks] : llvm::enumerate(packed.schedule)) {
+        if (blocks.empty())
+          continue;
+        Value col = c(colTile * kTileN);
+        Value acc =
+            amx::TileLoadOp::create(lb, accType, yBuf, ValueRange{row, col});
+        for (auto [kb, t] : blocks) {
+          Value a = amx::TileLoadOp::create(lb, aType, xBuf,
+                                            ValueRange{row, c(kb * kTileK)});
+          Value bt = amx::TileLoadOp::create(lb, aType, wBuf,
+                                             ValueRange{c(t), c(0), c(0)});
+          acc = amx::TileMulFOp::create(lb, accType, a, bt, acc);
+        }
+        amx::TileStoreOp::create(lb, yBuf, ValueRange{row, col}, acc);
+      }
+    });
   }
   mm.emitRemark() << "prune-amx-block-sparse: " << packed.numTiles << " of "
                   << packed.numBlocks

@@ -6,8 +6,10 @@
 
 #include "BlockSparseUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -81,6 +83,22 @@ FailureOr<ConstantRhs> accel::matchConstantRhs(linalg::MatmulOp mm,
   int64_t cols = weight->type.getShape()[1];
   ConstantRhs rhs{weight, *data, kDim == 1 ? 1 : cols, nDim == 1 ? 1 : cols};
   return rhs;
+}
+
+Value accel::constIndex(ImplicitLocOpBuilder &b, int64_t v) {
+  return arith::ConstantIndexOp::create(b, v);
+}
+
+void accel::buildRowLoop(
+    ImplicitLocOpBuilder &b, int64_t m, int64_t rowStep,
+    function_ref<void(ImplicitLocOpBuilder &, Value)> body) {
+  scf::ForOp::create(b, constIndex(b, 0), constIndex(b, m),
+                     constIndex(b, rowStep), ValueRange{},
+                     [&](OpBuilder &nb, Location loc, Value row, ValueRange) {
+                       ImplicitLocOpBuilder lb(loc, nb);
+                       body(lb, row);
+                       scf::YieldOp::create(lb);
+                     });
 }
 
 Value accel::allocResultBuffer(ImplicitLocOpBuilder &b,

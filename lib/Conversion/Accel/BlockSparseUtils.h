@@ -74,6 +74,14 @@ FailureOr<ConstantRhs> matchConstantRhs(linalg::MatmulOp mm,
                                         const WeightDiscovery &discovery,
                                         Type elementType, SkipFn skip);
 
+/// An `index` constant.
+Value constIndex(ImplicitLocOpBuilder &b, int64_t v);
+
+/// Emits `scf.for %row = 0 to m step rowStep` and fills its body with
+/// `body(lb, row)` (the terminator is added after it).
+void buildRowLoop(ImplicitLocOpBuilder &b, int64_t m, int64_t rowStep,
+                  function_ref<void(ImplicitLocOpBuilder &, Value)> body);
+
 /// A new f32 buffer of C's shape that starts as a copy of C (column tiles
 /// that no block reaches keep it).
 Value allocResultBuffer(ImplicitLocOpBuilder &b, const StaticMatmul &mm);

@@ -62,15 +62,12 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery, int64_t s,
       ++issued;
     }
 
-  auto idx = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, v);
-  };
   Value yBuf = accel::allocResultBuffer(b, *mat);
   if (issued > 0) {
     // The schedule assumes this many f32 lanes per ZA row: check it.
     Value vscale = vector::VectorScaleOp::create(b);
-    Value ok =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::eq, vscale, idx(s / 4));
+    Value ok = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, vscale,
+                                     accel::constIndex(b, s / 4));
     cf::AssertOp::create(
         b, ok,
         ("prune-sme-block-sparse: compiled for SVL = " + Twine(s * 32) +
@@ -88,41 +85,35 @@ void lower(linalg::MatmulOp mm, const WeightDiscovery &discovery, int64_t s,
         b, MemRefType::get({k, n}, f32), mat->w, b.getUnitAttr());
     auto vecType = VectorType::get({4}, f32, {true});
     auto tileType = VectorType::get({4, 4}, f32, {true, true});
-    scf::ForOp::create(
-        b, idx(0), idx(m), idx(s), ValueRange{},
-        [&](OpBuilder &nb, Location loc, Value row, ValueRange) {
-          ImplicitLocOpBuilder lb(loc, nb);
-          auto cst = [&](int64_t v) -> Value {
-            return arith::ConstantIndexOp::create(lb, v);
-          };
-          Value pad = arith::ConstantOp::create(lb, lb.getF32FloatAttr(0.0f));
-          for (auto [colTile, blocks] : llvm::enumerate(schedule)) {
-            if (blocks.empty())
-              continue;
-            Value col = cst(colTile * s);
-            Value acc = vector::TransferReadOp::create(
-                lb, tileType, yBuf, ValueRange{row, col}, pad,
-                ArrayRef<bool>{true, true});
-            for (int64_t kb : blocks) {
-              auto loop = scf::ForOp::create(
-                  lb, cst(kb * s), cst((kb + 1) * s), cst(1), ValueRange{acc},
-                  [&](OpBuilder &ib, Location iloc, Value kk, ValueRange iter) {
-                    Value va = vector::LoadOp::create(ib, iloc, vecType, xtBuf,
-                                                      ValueRange{kk, row});
-                    Value vb = vector::LoadOp::create(ib, iloc, vecType, wBuf,
-                                                      ValueRange{kk, col});
-                    Value o = vector::OuterProductOp::create(
-                        ib, iloc, tileType, va, vb, iter[0],
-                        vector::CombiningKind::ADD);
-                    scf::YieldOp::create(ib, iloc, o);
-                  });
-              acc = loop.getResult(0);
-            }
-            vector::TransferWriteOp::create(lb, acc, yBuf, ValueRange{row, col},
-                                            ArrayRef<bool>{true, true});
-          }
-          scf::YieldOp::create(lb);
-        });
+    accel::buildRowLoop(b, m, s, [&](ImplicitLocOpBuilder &lb, Value row) {
+      auto cst = [&](int64_t v) { return accel::constIndex(lb, v); };
+      Value pad = arith::ConstantOp::create(lb, lb.getF32FloatAttr(0.0f));
+      for (auto [colTile, blocks] : llvm::enumerate(schedule)) {
+        if (blocks.empty())
+          continue;
+        Value col = cst(colTile * s);
+        Value acc = vector::TransferReadOp::create(lb, tileType, yBuf,
+                                                   ValueRange{row, col}, pad,
+                                                   ArrayRef<bool>{true, true});
+        for (int64_t kb : blocks) {
+          auto loop = scf::ForOp::create(
+              lb, cst(kb * s), cst((kb + 1) * s), cst(1), ValueRange{acc},
+              [&](OpBuilder &ib, Location iloc, Value kk, ValueRange iter) {
+                Value va = vector::LoadOp::create(ib, iloc, vecType, xtBuf,
+                                                  ValueRange{kk, row});
+                Value vb = vector::LoadOp::create(ib, iloc, vecType, wBuf,
+                                                  ValueRange{kk, col});
+                Value o = vector::OuterProductOp::create(
+                    ib, iloc, tileType, va, vb, iter[0],
+                    vector::CombiningKind::ADD);
+                scf::YieldOp::create(ib, iloc, o);
+              });
+          acc = loop.getResult(0);
+        }
+        vector::TransferWriteOp::create(lb, acc, yBuf, ValueRange{row, col},
+                                        ArrayRef<bool>{true, true});
+      }
+    });
   }
   mm.emitRemark() << "prune-sme-block-sparse: " << issued << " of "
                   << (k / s) * (n / s) << " weight blocks (" << s << "x" << s
