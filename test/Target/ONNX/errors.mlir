@@ -50,6 +50,16 @@
 // RUN: not prune-translate --import-onnx %t/bad_weight.onnx -o %t/bad_weight.mlir 2>&1 | FileCheck %s --check-prefix=SIZE
 // RUN: test ! -e %t/bad_weight.mlir
 // SIZE: error: tensor 'fc.weight' holds 20 bytes, but its shape [4,8] needs 128
+// The same for an INT64 initializer stored as int64_data (not raw bytes).
+// RUN: %python %S/Inputs/onnxgen.py short_int_data %t/short_int_data.onnx
+// RUN: not prune-translate --import-onnx %t/short_int_data.onnx -o %t/short_int_data.mlir 2>&1 | FileCheck %s --check-prefix=INTSIZE
+// RUN: test ! -e %t/short_int_data.mlir
+// INTSIZE: error: tensor 'shape' holds 8 bytes, but its shape [2] needs 16
+// A ConvTranspose bias that does not match its output channels.
+// RUN: %python %S/Inputs/onnxgen.py convtranspose_bad_bias %t/ct_bias.onnx
+// RUN: not prune-translate --import-onnx %t/ct_bias.onnx -o %t/ct_bias.mlir 2>&1 | FileCheck %s --check-prefix=CTBIAS
+// RUN: test ! -e %t/ct_bias.mlir
+// CTBIAS: error: ConvTranspose node 'ct': cannot reshape [4] to [3]
 
 // A file that does not exist, and no translation chosen.
 // RUN: not prune-translate --import-onnx %t/nope.onnx 2>&1 | FileCheck %s --check-prefix=NOFILE

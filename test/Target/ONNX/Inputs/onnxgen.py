@@ -100,6 +100,23 @@ def case_bad_weight():
     return m
 
 
+def case_short_int_data():
+    # An INT64 shape initializer stored in int64_data with fewer values than
+    # its dims say.
+    t = helper.make_tensor("shape", TensorProto.INT64, [2], [8, 1])
+    del t.int64_data[1]
+    return model([helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+                 [vi("x", [2, 4])], [vi("y", [8])], [t])
+
+
+def case_convtranspose_bad_bias():
+    # ConvTranspose with 3 output channels and a bias of 4.
+    return model([helper.make_node("ConvTranspose", ["x", "ct.weight", "ct.bias"], ["y"],
+                                   name="ct", kernel_shape=[3, 3])],
+                 [vi("x", [1, 2, 4, 4])], [vi("y", [1, 3, 6, 6])],
+                 [w("ct.weight", 2, 3, 3, 3), w("ct.bias", 4)])
+
+
 def case_dropout_training():
     # Dropout with training_mode=true is random: refused, not imported as Identity.
     return model([helper.make_node("Dropout", ["x", "", "train"], ["y"], name="drop")],
