@@ -114,6 +114,9 @@ CASES = [
     ("nm24", ["--prune-nm=n=2 m=4"], "2:4 kernel", 24, 32),
     ("nm14", ["--prune-nm=n=1 m=4"], "1:4 kernel", 12, 32),
     ("nm48", ["--prune-nm=n=4 m=8"], "4:8 kernel", 16, 64),
+    # K = 256 at batch 32: the N:M kernel splits K into 2 L1 blocks (the
+    # scratch between blocks, values stored in traversal order).
+    ("nm24blocks", ["--prune-nm=n=2 m=4"], "2:4 kernel", 8, 256),
     ("bsr4x4", ["--prune-blocks=block=4,4 ratio=0.75"], "BSR 4x4 kernel", 16, 32),
     ("bsr16x1", ["--prune-blocks=block=16,1 ratio=0.9"], "BSR 16x1 kernel", 32, 40),
     ("csr", ["--prune-unstructured=ratio=0.9"], "CSR kernel", 20, 36),
@@ -124,7 +127,12 @@ checked = 0
 for name, flags, remark, n, k in CASES:
     for linear in (True, False):
         # Batch 3: the small-batch N:M dot kernel with several batch rows.
-        for m in (1, 5, 32) + ((3,) if name == "nm24" and linear else ()):
+        batches = (1, 5, 32) + ((3,) if name == "nm24" and linear else ())
+        if name == "nm24blocks":
+            if not linear:
+                continue
+            batches = (32,)
+        for m in batches:
             x = rng.standard_normal((m, k)).astype(np.float32).round(3)
             w = rng.standard_normal((n, k) if linear else (k, n)).astype(np.float32).round(3)
             pruned, _ = run([args.prune_opt] + flags, model(x, w, linear))

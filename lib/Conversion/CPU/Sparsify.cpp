@@ -471,10 +471,6 @@ Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc, Plan &p,
   }
   if (p.kind == SparsityKind::NM) {
     int64_t j = k / p.m * p.n;
-    Value vals = toBuf(constant(b, loc, {n, j}, f32, bytes(p.values),
-                                weightName, "nm-values"));
-    Value pos = toBuf(constant(b, loc, {n, j}, i8, bytes(p.positions),
-                               weightName, "nm-positions"));
     int64_t rows = 1;
     for (int64_t r : {4, 2})
       if (n % r == 0) {
@@ -485,25 +481,64 @@ Value Sparsifier::emit(OpBuilder &b, Location loc, Value x, Value acc, Plan &p,
     // Every kept weight reads its own activation row (no reuse across the
     // row tile), so the rows of a reduction block are kept in L1.
     chooseKBlock(tile, k, n, p.m);
+    // The kernel visits (chunk of rows, reduction block, row): values and
+    // positions are stored in that order, [N * nKB, jb] with row
+    // ((o / chunk) * nKB + kb) * chunk + o % chunk, so that they stream
+    // (with one block this is the plain [N, K*n/m] layout).
+    int64_t nKB = tile.kBlock ? k / tile.kBlock : 1;
+    int64_t chunk = tile.chunkRows ? tile.chunkRows : rows;
+    int64_t jb = j / nKB;
+    std::vector<float> bv(p.values.size());
+    std::vector<int8_t> bpos(p.positions.size());
+    for (int64_t o = 0; o < n; ++o)
+      for (int64_t kb = 0; kb < nKB; ++kb) {
+        int64_t prow = ((o / chunk) * nKB + kb) * chunk + o % chunk;
+        for (int64_t t = 0; t < jb; ++t) {
+          bv[prow * jb + t] = p.values[o * j + kb * jb + t];
+          bpos[prow * jb + t] = p.positions[o * j + kb * jb + t];
+        }
+      }
+    Value vals = toBuf(constant(b, loc, {n * nKB, jb}, f32, bytes(bv),
+                                weightName, "nm-values"));
+    Value pos = toBuf(constant(b, loc, {n * nKB, jb}, i8, bytes(bpos),
+                               weightName, "nm-positions"));
     return buildRowTiledKernel(
         b, loc, x, acc, n, k, tile,
         [&](OpBuilder &b, Location loc, Value xT, Value row, Value kLo,
             Value kHi, ValueRange init) -> SmallVector<Value> {
           Value mC = indexConst(b, loc, p.m);
+          Value gLo = arith::DivUIOp::create(b, loc, kLo, mC);
+          // Physical row of output `o` in this block.
+          Value kbIdx =
+              arith::DivUIOp::create(b, loc, kLo, indexConst(b, loc, k / nKB));
+          Value chunkC = indexConst(b, loc, chunk);
+          Value pBase = arith::MulIOp::create(
+              b, loc,
+              arith::AddIOp::create(
+                  b, loc,
+                  arith::MulIOp::create(
+                      b, loc, arith::DivUIOp::create(b, loc, row, chunkC),
+                      indexConst(b, loc, nKB)),
+                  kbIdx),
+              chunkC);
+          Value pRow = arith::AddIOp::create(
+              b, loc, pBase, arith::RemUIOp::create(b, loc, row, chunkC));
           auto loop = scf::ForOp::create(
-              b, loc, arith::DivUIOp::create(b, loc, kLo, mC),
-              arith::DivUIOp::create(b, loc, kHi, mC), indexConst(b, loc, 1),
-              init, [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
+              b, loc, gLo, arith::DivUIOp::create(b, loc, kHi, mC),
+              indexConst(b, loc, 1), init,
+              [&](OpBuilder &b, Location loc, Value g, ValueRange accs) {
                 SmallVector<Value> next(accs.begin(), accs.end());
                 Value base =
                     arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.m));
-                Value jBase =
-                    arith::MulIOp::create(b, loc, g, indexConst(b, loc, p.n));
+                Value jBase = arith::MulIOp::create(
+                    b, loc, arith::SubIOp::create(b, loc, g, gLo),
+                    indexConst(b, loc, p.n));
                 for (int64_t r = 0; r < tile.rows; ++r) {
-                  Value o = r ? arith::AddIOp::create(b, loc, row,
+                  // Rows of a tile are consecutive inside one chunk.
+                  Value o = r ? arith::AddIOp::create(b, loc, pRow,
                                                       indexConst(b, loc, r))
                                     .getResult()
-                              : row;
+                              : pRow;
                   for (int64_t q = 0; q < p.n; ++q) {
                     Value jj = q ? arith::AddIOp::create(b, loc, jBase,
                                                          indexConst(b, loc, q))
