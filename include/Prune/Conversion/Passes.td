@@ -24,8 +24,10 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
     `prune.sparsity` into a compressed weight and a vector kernel:
 
     * `nm` along the reduction dim (2:4, 1:4, 4:8, any N:M the target
-      lists): `values` `[N, K*n/m]` f32 and `positions` `[N, K*n/m]` i8 (the
-      position of each kept value inside its group of `m`);
+      lists): `values` f32 and `positions` i8 (the position of each kept
+      value inside its group of `m`), `[N, K*n/m]` stored with the rows in
+      the kernel's traversal order when K is split into reduction blocks
+      (`[N * blocks, K*n/m / blocks]`: chunk of output rows, block, row);
     * `block` `[R, C]`: BSR over the (output x reduction) view: `rowptr`
       i32, block column `cols` i32 and `values` `[nnzb, R, C]`;
     * `unstructured`: CSR (BSR with 1x1 blocks).
