@@ -281,12 +281,12 @@ struct PruneReportPass : prune::impl::PruneReportBase<PruneReportPass> {
     return file;
   }
 
-  /// What prune-sparsify decided (its `prune_lowering` records): the
+  /// What prune-sparsify decided (its `prune.lowering` records): the
   /// contractions it kept dense and why, and the kernels it emitted.
   DenseMap<Operation *, std::string> loweringOf;
   void collectLowering(ModuleOp module, const WeightDiscovery &discovery) {
     module.walk([&](Operation *op) {
-      auto rec = op->getAttrOfType<StringAttr>("prune_lowering");
+      auto rec = op->getAttrOfType<StringAttr>(PruneDialect::kLoweringAttrName);
       if (!rec)
         return;
       std::string who;

@@ -1,7 +1,7 @@
 // RUN: prune-opt %s --prune-sparsify --prune-report="output=%t.json" 2>&1 | FileCheck %s
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
 
-// prune-sparsify records its decision on the IR (`prune_lowering`) and
+// prune-sparsify records its decision on the IR (`prune.lowering`) and
 // prune-report lists it: the 2:4 weight got the N:M kernel; the 70%
 // unstructured one stays dense because of the cost model (CSR needs more
 // than 70% zeros on x86-avx512), with the reason. Weight names are those of

@@ -56,7 +56,7 @@ def PruneSparsify : Pass<"prune-sparsify", "ModuleOp"> {
     non-zeros run interleaved over independent accumulator sets);
     `scf.parallel` over chunks
     of output rows (OpenMP threads with `prune-cpu-pipeline{threads=N}`).
-    The decision is recorded on the IR (`prune_lowering`: the kernel, or
+    The decision is recorded on the IR (`prune.lowering`: the kernel, or
     "kept dense: <why>") and listed by `prune-report`.
 
     Before:

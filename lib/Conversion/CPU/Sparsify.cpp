@@ -103,7 +103,7 @@ private:
 
 /// String attribute prune-sparsify leaves on a contraction it kept dense
 /// ("kept dense: <why>") and on the result of a kernel it emitted.
-static constexpr StringLiteral kLoweringAttr = "prune_lowering";
+static constexpr StringLiteral kLoweringAttr = PruneDialect::kLoweringAttrName;
 
 static std::string fmtBytes(int64_t b) { return std::to_string(b) + " B"; }
 

@@ -203,3 +203,11 @@ func.func @mask_arg_not_string(%x: tensor<2xf32>, %m: tensor<2xf32> {prune.mask 
 func.func @unknown_arg_attr(%x: tensor<2xf32> {prune.weight = "w"}) {
   return
 }
+
+// -----
+
+func.func @lowering_not_string(%x: tensor<2x2xf32>, %w: tensor<2x2xf32>, %o: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @+1 {{'linalg.matmul' op 'prune.lowering' must be a string}}
+  %y = linalg.matmul {prune.lowering = 1 : i32} ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%o : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}

@@ -694,6 +694,11 @@ LogicalResult PruneDialect::verifyOperationAttribute(Operation *op,
              << "'" << name << "' must be a string naming the masked weight";
     return success();
   }
+  if (name == kLoweringAttrName) {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitOpError() << "'" << name << "' must be a string";
+    return success();
+  }
   return op->emitOpError() << "unknown prune attribute '" << name << "'";
 }
 

@@ -38,7 +38,10 @@ def Prune_Dialect : Dialect {
       `prune-calibrate` recorded for it (docs/data-aware.md);
     * `prune.mask = "<weight name>"` on a function argument or a
       `memref.global` marks the runtime mask `prune-insert-masks` made for
-      that weight.
+      that weight;
+    * `prune.lowering = "<what>"` on a contraction or on a kernel's result
+      records what `prune-sparsify` did with it (the kernel, or why it kept
+      it dense), for `prune-report`.
 
     The dialect verifies these discardable attributes against the operation
     that carries them (for example, the shape of the scores against the shape
@@ -70,6 +73,8 @@ def Prune_Dialect : Dialect {
     /// The weight a runtime mask (a function argument or a memref.global)
     /// multiplies (prune-insert-masks): a string.
     static constexpr ::llvm::StringLiteral kMaskAttrName = "prune.mask";
+    /// What prune-sparsify decided for a contraction: a string.
+    static constexpr ::llvm::StringLiteral kLoweringAttrName = "prune.lowering";
   }];
 }
 
