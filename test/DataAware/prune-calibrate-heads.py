@@ -112,10 +112,8 @@ def main():
         text = module(wq, wk, wv, wo)
 
         def opt(pipeline):
-            r = subprocess.run([args.prune_opt, "--pass-pipeline=builtin.module(%s)" % pipeline,
-                                "-"], input=text, capture_output=True, text=True)
-            check(r.returncode == 0, "%s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-            return r.stdout
+            out = prunetest.run_pipeline(args.prune_opt, text, pipeline)[0]
+            return out
 
         cal = "prune-calibrate{inputs=%s metric=activation}" % xpath
         ir = opt(cal)

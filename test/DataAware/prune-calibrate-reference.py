@@ -18,7 +18,6 @@
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -95,10 +94,8 @@ def main():
         text = module(w1, w2)
 
         def opt(pipeline):
-            r = subprocess.run([args.prune_opt, "--pass-pipeline=builtin.module(%s)" % pipeline,
-                                "-"], input=text, capture_output=True, text=True)
-            check(r.returncode == 0, "%s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-            return r.stdout
+            out = prunetest.run_pipeline(args.prune_opt, text, pipeline)[0]
+            return out
 
         cal = "prune-calibrate{inputs=%s}" % xpath
         ref = "prune-calibrate{inputs=%s metric=none reference=true}" % xpath
@@ -136,13 +133,7 @@ def main():
 
         # Two rounds against plain least squares, by the JIT.
         def run(ir, name):
-            mpath, ypath = os.path.join(tmp, name + ".mlir"), os.path.join(tmp, name + ".npy")
-            with open(mpath, "w") as f:
-                f.write(ir)
-            r = subprocess.run([args.prune_run, mpath, "--input=" + xpath, "--output=" + ypath],
-                               capture_output=True, text=True)
-            check(r.returncode == 0, "prune-run %s: %s%s" % (name, r.stdout, r.stderr))
-            return np.load(ypath).astype(np.float64)
+            return prunetest.run_npy(args.prune_run, ir, x, tmp, name)
 
         y0 = hd @ w2.astype(np.float64).T
         e_lsq = np.sum((run(opt(base + ", " + rec), "lsq") - y0) ** 2)

@@ -16,7 +16,6 @@
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -123,10 +122,8 @@ def main():
             text = module(layout, w, stride)
 
             def opt(pipeline):
-                r = subprocess.run([args.prune_opt, "--pass-pipeline=builtin.module(%s)" % pipeline,
-                                    "-"], input=text, capture_output=True, text=True)
-                check(r.returncode == 0, "%s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-                return r.stdout, prunetest.parse_blobs(r.stdout)
+                out = prunetest.run_pipeline(args.prune_opt, text, pipeline)[0]
+                return out, prunetest.parse_blobs(out)
 
             base = "prune-calibrate{inputs=%s}, prune-unstructured{ratio=0.5}" % xpath
             pruned_text, pb = opt(base)

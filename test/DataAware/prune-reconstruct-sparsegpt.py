@@ -109,10 +109,8 @@ def main():
         text = module(w0)
 
         def opt(pipeline):
-            r = subprocess.run([args.prune_opt, "--pass-pipeline=builtin.module(%s)" % pipeline,
-                                "-"], input=text, capture_output=True, text=True)
-            check(r.returncode == 0, "%s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-            return r.stdout, prunetest.parse_blobs(r.stdout)
+            out = prunetest.run_pipeline(args.prune_opt, text, pipeline)[0]
+            return out, prunetest.parse_blobs(out)
 
         cal = "prune-calibrate{inputs=%s}" % xpath
         for name, prune, kw in (("50%", "prune-unstructured{ratio=0.5}",

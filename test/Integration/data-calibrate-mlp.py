@@ -34,10 +34,7 @@ B_KEYS = ["torch_tensor_256_torch.float32", "torch_tensor_256_torch.float32_1",
 
 
 def opt(tool, text, pipeline):
-    r = subprocess.run([tool, "--pass-pipeline=builtin.module(%s)" % pipeline, "-"],
-                       input=text, capture_output=True, text=True)
-    check(r.returncode == 0, "prune-opt %s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-    return r.stdout
+    return prunetest.run_pipeline(tool, text, pipeline)[0]
 
 
 def blob(blobs, key, dtype, shape):

@@ -16,7 +16,6 @@
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -32,10 +31,7 @@ TARGET, STEPS = 0.7, 3
 
 
 def opt(tool, text, pipeline):
-    r = subprocess.run([tool, "--pass-pipeline=builtin.module(%s)" % pipeline, "-"],
-                       input=text, capture_output=True, text=True)
-    check(r.returncode == 0, "prune-opt %s failed:\n%s" % (pipeline, r.stderr[-3000:]))
-    return r.stdout, r.stderr
+    return prunetest.run_pipeline(tool, text, pipeline)
 
 
 def rel_error(weights, dense_out, x):

@@ -47,12 +47,10 @@ def weights(seed=98):
 
 
 def module(w):
+    consts, blobs = pt.tosa_weights(w)
+
     def ty(a):
-        return "tensor<%sxf32>" % "x".join(str(d) for d in a.shape)
-    consts = "\n".join(
-        '  %%%s = "tosa.const"() {values = dense_resource<%s> : %s} : () -> %s'
-        % (k, k, ty(a), ty(a)) for k, a in w.items())
-    blobs = ",\n".join('      %s: "%s"' % (k, pt.hex_blob(a)) for k, a in w.items())
+        return pt.tensor_type(a.shape)
     conv = ('tosa.conv2d %%%s, %%%s, %%%s, %%zp, %%zp {acc_type = f32, dilation = array<i64: 1, 1>, '
             'pad = array<i64: %s>, stride = array<i64: 1, 1>} : (%s, %s, %s, tensor<1xf32>, '
             'tensor<1xf32>) -> %s')

@@ -68,12 +68,7 @@ def weights(seed=3):
 
 
 def tosa_module(w):
-    def ty(a):
-        return "tensor<%sxf32>" % "x".join(str(d) for d in a.shape)
-    consts = "\n".join(
-        '  %%%s = "tosa.const"() {values = dense_resource<%s> : %s} : () -> %s'
-        % (k, k, ty(a), ty(a)) for k, a in w.items())
-    blobs = ",\n".join('      %s: "%s"' % (k, pt.hex_blob(a)) for k, a in w.items())
+    consts, blobs = pt.tosa_weights(w)
     return """func.func @forward(%%x: tensor<%(N)dx8x8x4xf32>) -> tensor<1x%(N)dx5xf32> {
 %(consts)s
   %%zp = "tosa.const"() {values = dense<0.0> : tensor<1xf32>} : () -> tensor<1xf32>

@@ -73,9 +73,32 @@ class Tools:
         return out
 
 
+def run_pipeline(prune_opt, text, pipeline):
+    """prune-opt --pass-pipeline=builtin.module(`pipeline`) on `text`;
+    (stdout, stderr), a CheckFailure on a non-zero exit."""
+    r = subprocess.run([prune_opt, "--pass-pipeline=builtin.module(%s)" % pipeline, "-"],
+                       input=text, capture_output=True, text=True)
+    check(r.returncode == 0, "prune-opt %s failed:\n%s" % (pipeline, r.stderr[-3000:]))
+    return r.stdout, r.stderr
+
+
+def run_npy(prune_run, text, x, tmp, name="m"):
+    """prune-run on `text` with the one input `x` (an .npy round trip in
+    `tmp`, files named after `name`); the output as float64."""
+    mod = os.path.join(tmp, name + ".mlir")
+    xin, yout = os.path.join(tmp, name + ".in.npy"), os.path.join(tmp, name + ".npy")
+    with open(mod, "w") as f:
+        f.write(text)
+    np.save(xin, x)
+    r = subprocess.run([prune_run, mod, "--input=" + xin, "--output=" + yout],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "prune-run %s failed:\n%s%s" % (name, r.stdout, r.stderr[-3000:]))
+    return np.load(yout).astype(np.float64)
+
+
 class OptRunner:
-    """prune-opt on text and prune-run on one input (an .npy round trip in
-    `tmp`), for tests that JIT-run whole models."""
+    """prune-opt on text and prune-run on one input, for tests that JIT-run
+    whole models."""
 
     def __init__(self, prune_opt, prune_run, tmp):
         self.prune_opt, self.prune_run, self.tmp = prune_opt, prune_run, tmp
@@ -87,15 +110,7 @@ class OptRunner:
         return r.stdout
 
     def run(self, text, x):
-        mod = os.path.join(self.tmp, "m.mlir")
-        xin, yout = os.path.join(self.tmp, "x.npy"), os.path.join(self.tmp, "y.npy")
-        with open(mod, "w") as f:
-            f.write(text)
-        np.save(xin, x)
-        r = subprocess.run([self.prune_run, mod, "--input=" + xin, "--output=" + yout],
-                           capture_output=True, text=True)
-        check(r.returncode == 0, "prune-run failed:\n%s" % r.stderr[-3000:])
-        return np.load(yout).astype(np.float64)
+        return run_npy(self.prune_run, text, x, self.tmp)
 
 
 def rel_close(a, b, what, tol=1e-5):
@@ -207,6 +222,17 @@ def read_weights(text):
 def hex_blob(array):
     data = np.ascontiguousarray(array, dtype="<f4").tobytes()
     return "0x04000000" + data.hex().upper()
+
+
+def tosa_weights(weights):
+    """For a TOSA test module: one `tosa.const` line per weight (named like
+    its key, the value a dense_resource) and the blob lines of the
+    dialect_resources section, as (consts, blobs)."""
+    consts = "\n".join(
+        '  %%%s = "tosa.const"() {values = dense_resource<%s> : %s} : () -> %s'
+        % (k, k, tensor_type(a.shape), tensor_type(a.shape)) for k, a in weights.items())
+    blobs = ",\n".join('      %s: "%s"' % (k, hex_blob(a)) for k, a in weights.items())
+    return consts, blobs
 
 
 def tensor_type(shape):
