@@ -430,3 +430,11 @@ WeightDiscovery::getWeightsOf(Operation *consumer) const {
         result.push_back({&weight, &use});
   return result;
 }
+
+std::pair<const Weight *, const WeightUse *>
+WeightDiscovery::getWeightAt(Operation *consumer, unsigned operand) const {
+  for (auto [weight, use] : getWeightsOf(consumer))
+    if (use->operandNumber == operand)
+      return {weight, use};
+  return {nullptr, nullptr};
+}

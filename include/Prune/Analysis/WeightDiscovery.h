@@ -95,6 +95,10 @@ public:
   /// The weights `consumer` reads, as (weight, use) pairs.
   SmallVector<std::pair<const Weight *, const WeightUse *>>
   getWeightsOf(Operation *consumer) const;
+  /// The weight `consumer` reads as its operand `operand` and that use, or
+  /// (null, null).
+  std::pair<const Weight *, const WeightUse *>
+  getWeightAt(Operation *consumer, unsigned operand) const;
   /// Number of weights left out by `exclude`.
   unsigned getNumExcluded() const { return numExcluded; }
 

@@ -51,13 +51,7 @@ FailureOr<StaticMatmul> accel::matchStaticMatmul(linalg::MatmulOp mm,
 FailureOr<ConstantRhs> accel::matchConstantRhs(linalg::MatmulOp mm,
                                                const WeightDiscovery &discovery,
                                                Type elementType, SkipFn skip) {
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [w, u] : discovery.getWeightsOf(mm))
-    if (u->operandNumber == 1) {
-      weight = w;
-      use = u;
-    }
+  auto [weight, use] = discovery.getWeightAt(mm, 1);
   if (!weight) {
     skip("the right-hand side is not a constant weight");
     return failure();

@@ -139,13 +139,7 @@ LogicalResult Sparsifier::run(linalg::LinalgOp linalgOp, SparsityAttr s,
   if (s.getOperand() && *s.getOperand() != 1)
     return dense("the weight is not the right-hand side (operand 1)");
 
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [w, u] : discovery.getWeightsOf(op))
-    if (u->operandNumber == 1) {
-      weight = w;
-      use = u;
-    }
+  auto [weight, use] = discovery.getWeightAt(op, 1);
   if (!weight)
     return dense("the right-hand side is not a constant weight");
   if (weight->type.getRank() != 2 || use->operandToConst.size() != 2 ||
@@ -225,13 +219,7 @@ Sparsifier::runConv(linalg::Conv2DNhwcHwcfOp conv, SparsityAttr s,
     return dense("the weight is not the filter (operand 1)");
   if (s.getPattern() == SparsityKind::Block)
     return dense("block patterns on convolution filters are not lowered");
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [w, u] : discovery.getWeightsOf(op))
-    if (u->operandNumber == 1) {
-      weight = w;
-      use = u;
-    }
+  auto [weight, use] = discovery.getWeightAt(op, 1);
   if (!weight || !use->path.empty() ||
       weight->type != op->getOperand(1).getType())
     return dense("the filter is not a constant used as is");

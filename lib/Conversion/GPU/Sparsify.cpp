@@ -111,13 +111,7 @@ LogicalResult GPUSparsifier::compress(linalg::MatmulOp mm, SparsityAttr s,
           "(operand = 1, dim = 0)";
     return success();
   }
-  const Weight *weight = nullptr;
-  const WeightUse *use = nullptr;
-  for (auto [w, u] : discovery.getWeightsOf(mm))
-    if (u->operandNumber == 1) {
-      weight = w;
-      use = u;
-    }
+  auto [weight, use] = discovery.getWeightAt(mm, 1);
   if (!weight) {
     why = "the right-hand side is not a constant weight";
     return success();
