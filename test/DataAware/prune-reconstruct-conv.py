@@ -69,38 +69,6 @@ def im2col(x, layout, stride):
     return np.array(rows)
 
 
-def sparsegpt_nm(w, gram, block, damp, n, m):
-    """Reference SparseGPT (as in prune-reconstruct-sparsegpt.py, N:M only):
-    n kept of every m consecutive columns; ties prune the lower index."""
-    w = w.astype(np.float64).copy()
-    h = gram.astype(np.float64).copy()
-    rows, cols = w.shape
-    dead = np.diag(h) == 0
-    h[dead, dead] = 1
-    w[:, dead] = 0
-    h += damp * np.mean(np.diag(h)) * np.eye(cols)
-    u = np.linalg.cholesky(np.linalg.inv(h)).T
-    for i1 in range(0, cols, block):
-        i2 = min(i1 + block, cols)
-        w1, u1 = w[:, i1:i2].copy(), u[i1:i2, i1:i2]
-        err1 = np.zeros((rows, i2 - i1))
-        mask1 = np.zeros((rows, i2 - i1), bool)
-        for i in range(i2 - i1):
-            if i % m == 0:
-                tmp = w1[:, i:i + m] ** 2 / np.diag(u1)[None, i:i + m] ** 2
-                order = np.argsort(tmp, axis=1, kind="stable")[:, :m - n]
-                np.put_along_axis(mask1[:, i:i + m], order, True, axis=1)
-            q = w1[:, i].copy()
-            q[mask1[:, i]] = 0
-            e = (w1[:, i] - q) / u1[i, i]
-            w1[:, i:] -= np.outer(e, u1[i, i:])
-            w1[:, i] = q
-            err1[:, i] = e
-        w[:, i1:i2] = w1
-        w[:, i2:] -= err1 @ u[i1:i2, i2:]
-    return w
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--prune-opt", required=True)
@@ -170,7 +138,7 @@ def main():
             idx = np.arange(kk).reshape((C, K, K) if layout == "nchw" else (K, K, C))
             perm = (idx.transpose(1, 2, 0) if layout == "nchw" else idx).ravel()
             want = np.zeros_like(w0)
-            want[:, perm] = sparsegpt_nm(w0[:, perm], gram[np.ix_(perm, perm)], BLOCK, DAMP, 2, 4)
+            want[:, perm] = prunetest.sparsegpt(w0[:, perm], gram[np.ix_(perm, perm)], BLOCK, DAMP, nm=(2, 4))
             sg = rows(np.frombuffer(sb["conv.weight"][1], "<f4")).astype(np.float64)
             check(np.array_equal(sg == 0, want == 0),
                   "%s: SparseGPT 2:4 mask differs from numpy in %d places"

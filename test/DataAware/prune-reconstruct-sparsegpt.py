@@ -50,47 +50,6 @@ def module(w):
 """ % dict(b=BATCH, i=IN, o=OUT, blob=prunetest.hex_blob(w))
 
 
-def sparsegpt(w, gram, block, damp, zeros=None, nm=None):
-    """Reference SparseGPT: `zeros` entries pruned in all (spread over the
-    blocks by floor(zeros * end / cols) - floor(zeros * start / cols)), or
-    nm = (n, m): n kept of every m columns. Ties: lower row-major index
-    pruned first (a stable sort)."""
-    w = w.astype(np.float64).copy()
-    h = gram.astype(np.float64).copy()
-    rows, cols = w.shape
-    dead = np.diag(h) == 0
-    h[dead, dead] = 1
-    w[:, dead] = 0
-    h += damp * np.mean(np.diag(h)) * np.eye(cols)
-    u = np.linalg.cholesky(np.linalg.inv(h)).T  # upper: H^-1 = U^T U
-    for i1 in range(0, cols, block):
-        i2 = min(i1 + block, cols)
-        count = i2 - i1
-        w1 = w[:, i1:i2].copy()
-        u1 = u[i1:i2, i1:i2]
-        err1 = np.zeros((rows, count))
-        mask1 = np.zeros((rows, count), bool)
-        if nm is None:
-            k = zeros * i2 // cols - zeros * i1 // cols
-            tmp = w1 ** 2 / np.diag(u1)[None, :] ** 2
-            mask1.ravel()[np.argsort(tmp.ravel(), kind="stable")[:k]] = True
-        for i in range(count):
-            if nm is not None and i % nm[1] == 0:
-                tmp = w1[:, i:i + nm[1]] ** 2 / np.diag(u1)[None, i:i + nm[1]] ** 2
-                order = np.argsort(tmp, axis=1, kind="stable")[:, :nm[1] - nm[0]]
-                np.put_along_axis(mask1[:, i:i + nm[1]], order, True, axis=1)
-            col = w1[:, i]
-            q = col.copy()
-            q[mask1[:, i]] = 0
-            e = (col - q) / u1[i, i]
-            w1[:, i:] -= np.outer(e, u1[i, i:])
-            w1[:, i] = q
-            err1[:, i] = e
-        w[:, i1:i2] = w1
-        w[:, i2:] -= err1 @ u[i1:i2, i2:]
-    return w
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--prune-opt", required=True)
@@ -121,7 +80,7 @@ def main():
             got = np.frombuffer(blobs["fc.weight"][1], "<f4").reshape(OUT, IN).astype(np.float64)
             gram = np.frombuffer(blobs["fc.weight_gram"][1], "<f8").reshape(IN, IN)
             check(np.allclose(gram, x64.T @ x64, rtol=1e-6, atol=1e-6), "recorded Gram")
-            ref = sparsegpt(w0, gram, BLOCK, DAMP, **kw)
+            ref = prunetest.sparsegpt(w0, gram, BLOCK, DAMP, **kw)
             check(np.array_equal(got == 0, ref == 0),
                   "%s: mask differs from the reference in %d places"
                   % (name, np.sum((got == 0) != (ref == 0))))

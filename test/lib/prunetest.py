@@ -278,6 +278,48 @@ def parse_memref_print(output, shape):
     return np.array(vals[:n], dtype=np.float64).reshape(shape)
 
 
+def sparsegpt(w, gram, block, damp, zeros=None, nm=None):
+    """Reference SparseGPT (Frantar & Alistarh) for prune-reconstruct's
+    tests: `zeros` entries pruned in all (spread over the blocks by
+    floor(zeros * end / cols) - floor(zeros * start / cols)), or nm = (n, m):
+    n kept of every m columns. Ties: lower row-major index pruned first (a
+    stable sort)."""
+    w = w.astype(np.float64).copy()
+    h = gram.astype(np.float64).copy()
+    rows, cols = w.shape
+    dead = np.diag(h) == 0
+    h[dead, dead] = 1
+    w[:, dead] = 0
+    h += damp * np.mean(np.diag(h)) * np.eye(cols)
+    u = np.linalg.cholesky(np.linalg.inv(h)).T  # upper: H^-1 = U^T U
+    for i1 in range(0, cols, block):
+        i2 = min(i1 + block, cols)
+        count = i2 - i1
+        w1 = w[:, i1:i2].copy()
+        u1 = u[i1:i2, i1:i2]
+        err1 = np.zeros((rows, count))
+        mask1 = np.zeros((rows, count), bool)
+        if nm is None:
+            k = zeros * i2 // cols - zeros * i1 // cols
+            tmp = w1 ** 2 / np.diag(u1)[None, :] ** 2
+            mask1.ravel()[np.argsort(tmp.ravel(), kind="stable")[:k]] = True
+        for i in range(count):
+            if nm is not None and i % nm[1] == 0:
+                tmp = w1[:, i:i + nm[1]] ** 2 / np.diag(u1)[None, i:i + nm[1]] ** 2
+                order = np.argsort(tmp, axis=1, kind="stable")[:, :nm[1] - nm[0]]
+                np.put_along_axis(mask1[:, i:i + nm[1]], order, True, axis=1)
+            col = w1[:, i]
+            q = col.copy()
+            q[mask1[:, i]] = 0
+            e = (col - q) / u1[i, i]
+            w1[:, i:] -= np.outer(e, u1[i, i:])
+            w1[:, i] = q
+            err1[:, i] = e
+        w[:, i1:i2] = w1
+        w[:, i2:] -= err1 @ u[i1:i2, i2:]
+    return w
+
+
 # ---------------------------------------------------------------------------
 # Reference masks (True = kept)
 # ---------------------------------------------------------------------------
