@@ -18,7 +18,6 @@
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -34,16 +33,11 @@ ap.add_argument("--shared-libs", required=True)
 args = ap.parse_args()
 
 
-def run(cmd, text):
-    p = subprocess.run(cmd, input=text, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit("FAIL: %s\n%s" % (" ".join(cmd), p.stderr[-3000:]))
-    return p.stdout, p.stderr
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import prunetest  # noqa: E402
 
-
-def fmt(a):
-    return np.array2string(a, separator=", ", threshold=1 << 30,
-                           floatmode="unique", max_line_width=1 << 30)
+run = prunetest.run_or_exit
+fmt = prunetest.dense_text
 
 
 def model(x, w, linear):

@@ -73,6 +73,21 @@ class Tools:
         return out
 
 
+def run_or_exit(cmd, text=None):
+    """Runs `cmd` (stdin `text`); (stdout, stderr), or exits with a FAIL
+    line and its stderr on a non-zero exit."""
+    p = subprocess.run(cmd, input=text, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("FAIL: %s\n%s" % (" ".join(cmd), p.stderr[-3000:]))
+    return p.stdout, p.stderr
+
+
+def dense_text(a):
+    """The body of a `dense<...>` literal holding `a` exactly."""
+    return np.array2string(a, separator=", ", threshold=1 << 30,
+                           floatmode="unique", max_line_width=1 << 30)
+
+
 def run_pipeline(prune_opt, text, pipeline):
     """prune-opt --pass-pipeline=builtin.module(`pipeline`) on `text`;
     (stdout, stderr), a CheckFailure on a non-zero exit."""
